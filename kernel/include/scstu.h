@@ -35,6 +35,7 @@
 #include <linux/completion.h>
 #include <linux/ktime.h>
 #include <linux/xarray.h>
+#include <linux/wait.h>
 
 #define SCSTU_MAX_CDB_LEN	260
 #define SCSTU_SENSE_LEN		96
@@ -54,6 +55,7 @@ struct scstu_target;
 struct scstu_session;
 struct scstu_tgt_dev;
 struct scstu_tmf;
+struct scstu_stats;
 
 /* cmd->flags bits (core private, read with the helpers below) */
 enum {
@@ -94,11 +96,9 @@ struct scstu_cmd {
 	/* ---- core private ---- */
 	unsigned long flags;
 	struct scstu_tgt_dev *tgt_dev;
-	struct list_head sess_node;
 	struct list_head dev_node;
 	struct work_struct work;
 	ktime_t start;
-	u64 sn;				/* per device arrival number */
 };
 
 /* Target driver side ---------------------------------------------------- */
@@ -128,7 +128,8 @@ struct scstu_tgt_template {
 
 	/*
 	 * The set of LUNs visible to a session changed (mapping, masking).
-	 * Process context, no core locks held. Optional.
+	 * Called with the target's mutex held: only schedule work from here.
+	 * Never called once ->del_session() has started. Optional.
 	 */
 	void (*luns_changed)(struct scstu_session *sess);
 
@@ -139,6 +140,7 @@ struct scstu_tgt_template {
 	/* core private */
 	struct list_head node;
 	struct config_group group;
+	void *core_priv;
 };
 
 int scstu_register_target_template(struct scstu_tgt_template *t);
@@ -171,12 +173,11 @@ struct scstu_session {
 	struct config_group group;
 	struct kref kref;
 	struct list_head tgt_node;
-	spinlock_t lock;		/* cmds, tmf state */
-	struct list_head cmds;		/* in flight */
 	struct xarray tgt_devs;	/* lun -> scstu_tgt_dev (RCU readers) */
 	struct completion drained;
-	atomic_t nr_cmds;
-	bool shutting_down;
+	atomic_t nr_cmds;		/* in flight, +1 while alive */
+	bool stopping;
+	struct scstu_stats __percpu *stats;
 };
 
 /* Returns the session configfs item (for driver attributes). */
@@ -301,7 +302,11 @@ struct scstu_backend {
 	 */
 	int (*execute)(struct scstu_cmd *cmd, bool may_sleep);
 
-	/* Optional hint: the command is being aborted; finish it soon. */
+	/*
+	 * Optional hint: the command is being aborted; finish it soon.
+	 * Called in atomic context with core locks held: it must not call
+	 * scstu_cmd_complete() itself (schedule the completion instead).
+	 */
 	void (*abort_cmd)(struct scstu_cmd *cmd);
 
 	/* Backend configfs attributes (NULL terminated). */
@@ -317,8 +322,6 @@ struct scstu_backend {
 int scstu_register_backend(struct scstu_backend *be);
 void scstu_unregister_backend(struct scstu_backend *be);
 
-struct scstu_stats;
-
 struct scstu_dev {
 	char name[SCSTU_NAME_LEN];
 	struct scstu_backend *be;
@@ -331,11 +334,13 @@ struct scstu_dev {
 	struct mutex mutex;		/* enable, lun links */
 	spinlock_t lock;		/* task set, reservation, tgt_devs */
 	struct list_head tgt_devs;	/* every I_T_L to this device */
-	struct list_head task_set;	/* commands in arrival order */
+	struct list_head task_set;	/* executing commands */
 	unsigned int nr_luns;		/* LUN links */
-	unsigned int nr_simple;		/* executing SIMPLE/HOQ commands */
-	unsigned int nr_ordered;	/* ORDERED executing or waiting */
-	u64 next_sn;
+	unsigned int nr_active;		/* executing commands */
+	struct list_head deferred;	/* waiting for task ordering */
+	bool ordered_active;
+	wait_queue_head_t tmf_wq;
+	atomic_t nr_aborting;		/* aborted, not yet finished */
 	struct scstu_session *reserved_by;	/* SPC-2 reservation */
 	struct scstu_stats __percpu *stats;
 };
