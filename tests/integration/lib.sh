@@ -1,0 +1,230 @@
+# shellcheck shell=bash
+# Helpers for the integration tests (tests/integration/NN-name.sh).  Tests run
+# as root inside the test VM, with the repository read-only at its host path:
+# write only to /tmp or $SCSTU_RESULTS.
+#
+#   . "$(dirname "$0")/lib.sh"
+#
+# See docs/testing.md for the list of helpers.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SCSTUADM="$ROOT/build/scstuadm"
+CFS=/sys/kernel/config/scstu
+cfs=$CFS
+SCSTU_RESULTS=${SCSTU_RESULTS:-/tmp}
+export ROOT SCSTUADM CFS SCSTU_RESULTS
+
+die() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+ok() {
+	echo "ok: $*"
+}
+
+# Run a command, show it in the log, die if it fails.
+run() {
+	echo "+ $*"
+	"$@" || die "command failed ($?): $*"
+}
+
+load_modules() {
+	local m
+	for m in configfs scsi_common scsi_mod sd_mod sg st ch; do
+		modprobe "$m" || die "modprobe $m failed"
+	done
+	mountpoint -q /sys/kernel/config ||
+		mount -t configfs configfs /sys/kernel/config ||
+		die "cannot mount configfs"
+	for m in scstu scstu_null scstu_local; do
+		grep -q "^$m " /proc/modules && continue
+		[ -f "$ROOT/kernel/$m.ko" ] || die "$ROOT/kernel/$m.ko not built"
+		insmod "$ROOT/kernel/$m.ko" || die "insmod $m.ko failed"
+	done
+	[ -d "$CFS" ] || die "$CFS missing after loading the modules"
+}
+
+# Unload our modules (local target first); status 1 if any stays loaded.
+unload_modules() {
+	local m rc=0
+	for m in scstu_local scstu_null scstu_user scstu; do
+		grep -q "^$m " /proc/modules || continue
+		rmmod "$m" || rc=1
+	done
+	return $rc
+}
+
+# wait_for_path PATH [TIMEOUT]: wait until PATH exists (no udev here: the
+# kernel's devtmpfs creates device nodes, sometimes a little later).
+wait_for_path() {
+	local p=$1 t=${2:-20} i
+	for ((i = 0; i < t * 10; i++)); do
+		[ -e "$p" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# udev_settle [TIMEOUT]: wait until every SCSI device's sg/sd node exists.
+udev_settle() {
+	local t=${1:-20} i d n missing
+	for ((i = 0; i < t * 10; i++)); do
+		missing=0
+		for d in /sys/class/scsi_device/*/device; do
+			[ -d "$d" ] || continue
+			for n in "$d"/scsi_generic/* "$d"/block/*; do
+				[ -e "$n" ] || continue
+				[ -e "/dev/$(basename "$n")" ] || missing=1
+			done
+		done
+		[ $missing = 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# wait_for_scsi_devices N [TIMEOUT]: wait until at least N SCSI devices exist
+# (on any host) and their device nodes are there.
+wait_for_scsi_devices() {
+	local want=$1 t=${2:-30} i n
+	for ((i = 0; i < t * 10; i++)); do
+		n=$(find /sys/class/scsi_device/ -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+		if [ "$n" -ge "$want" ]; then
+			udev_settle "$t" && return 0
+		fi
+		sleep 0.1
+	done
+	echo "wait_for_scsi_devices: want $want, have $n" >&2
+	return 1
+}
+
+# _node_of H:C:T:L CLASS: device node of a SCSI device (sg or block).
+_node_of() {
+	local d=/sys/class/scsi_device/$1/device/$2 n i
+	for ((i = 0; i < 100; i++)); do
+		for n in "$d"/*; do
+			if [ -e "$n" ]; then
+				n=/dev/$(basename "$n")
+				wait_for_path "$n" 10 || return 1
+				echo "$n"
+				return 0
+			fi
+		done
+		sleep 0.1
+	done
+	return 1
+}
+
+# sg_of_lun HOSTNO LUN [TARGET]: print /dev/sgN of HOSTNO:0:TARGET:LUN.
+sg_of_lun() {
+	_node_of "$1:0:${3:-0}:$2" scsi_generic
+}
+
+# sd_of_lun HOSTNO LUN [TARGET]: print /dev/sdX of HOSTNO:0:TARGET:LUN.
+sd_of_lun() {
+	_node_of "$1:0:${3:-0}:$2" block
+}
+
+# Sense key names accepted by expect_sense (or give the number).
+_sense_key_num() {
+	case "${1^^}" in
+	NO_SENSE) echo 0 ;;
+	RECOVERED_ERROR) echo 1 ;;
+	NOT_READY) echo 2 ;;
+	MEDIUM_ERROR) echo 3 ;;
+	HARDWARE_ERROR) echo 4 ;;
+	ILLEGAL_REQUEST) echo 5 ;;
+	UNIT_ATTENTION) echo 6 ;;
+	DATA_PROTECT) echo 7 ;;
+	BLANK_CHECK) echo 8 ;;
+	ABORTED_COMMAND) echo 11 ;;
+	VOLUME_OVERFLOW) echo 13 ;;
+	MISCOMPARE) echo 14 ;;
+	*) echo $((16#${1#0x})) ;;
+	esac
+}
+
+# _with_raw_sense CMD...: run CMD (sg_raw gets -v so that it prints the raw
+# sense bytes), output in $_OUT, exit code in $_RC.
+_with_raw_sense() {
+	local cmd=("$@")
+	if [ "$(basename "${cmd[0]}")" = sg_raw ]; then
+		cmd=("${cmd[0]}" -v "${cmd[@]:1}")
+	fi
+	echo "+ ${cmd[*]}"
+	_OUT=$("${cmd[@]}" 2>&1)
+	_RC=$?
+	echo "$_OUT" | sed 's/^/    /'
+}
+
+# _parse_sense: from $_OUT's "Raw sense data (in hex)" dump, print
+# "KEY ASC ASCQ" in decimal; status 1 if there is no sense.
+_parse_sense() {
+	local b
+	b=($(echo "$_OUT" | awk '
+		/Raw sense data/ { on = 1; next }
+		on && /^[ \t]+([0-9a-fA-F][0-9a-fA-F][ \t]*)+$/ { print; next }
+		on { on = 0 }'))
+	[ ${#b[@]} -ge 4 ] || return 1
+	case $((16#${b[0]} & 0x7f)) in
+	$((0x72)) | $((0x73))) # descriptor format
+		echo "$((16#${b[1]} & 0xf)) $((16#${b[2]})) $((16#${b[3]}))" ;;
+	*) # fixed format
+		[ ${#b[@]} -ge 14 ] || return 1
+		echo "$((16#${b[2]} & 0xf)) $((16#${b[12]})) $((16#${b[13]}))" ;;
+	esac
+}
+
+# expect_sense KEY ASC ASCQ -- CMD...: CMD (an sg3_utils command, best sg_raw)
+# must end in CHECK CONDITION with exactly this sense key / ASC / ASCQ.
+# KEY is a number (hex) or a name (ILLEGAL_REQUEST, ...); ASC/ASCQ are hex.
+# Example: expect_sense ILLEGAL_REQUEST 0x20 0x00 -- sg_raw /dev/sg1 ff 00 00 00 00 00
+expect_sense() {
+	local key asc ascq got exp cmdline
+	key=$(_sense_key_num "$1")
+	asc=$((16#${2#0x}))
+	ascq=$((16#${3#0x}))
+	shift 3
+	[ "${1:-}" = "--" ] && shift
+	cmdline="$*"
+	exp=$(printf '%x/%02x/%02x' "$key" "$asc" "$ascq")
+	_with_raw_sense "$@"
+	got=$(_parse_sense) ||
+		die "expected sense $exp, got no sense data (exit $_RC): $cmdline"
+	if [ "$got" != "$key $asc $ascq" ]; then
+		set -- $got
+		die "expected sense $exp, got $(printf '%x/%02x/%02x' "$1" "$2" "$3"): $cmdline"
+	fi
+	ok "sense $exp as expected"
+}
+
+# expect_status STATUS -- sg_raw ...: the SCSI status printed by sg_raw must
+# be STATUS (e.g. "Reservation Conflict", "Good", "Busy"; case-insensitive).
+expect_status() {
+	local want=$1 got
+	shift
+	[ "${1:-}" = "--" ] && shift
+	_with_raw_sense "$@"
+	got=$(echo "$_OUT" | sed -n 's/^SCSI Status: *//p' | head -1 | sed 's/[[:space:]]*$//')
+	[ "${got,,}" = "${want,,}" ] || die "expected SCSI status '$want', got '${got:-none}' (exit $_RC): $*"
+	ok "SCSI status $want as expected"
+}
+
+# expect_good -- CMD...: CMD must succeed (for sg_raw: status GOOD too).
+expect_good() {
+	[ "${1:-}" = "--" ] && shift
+	_with_raw_sense "$@"
+	[ "$_RC" = 0 ] || die "expected success, got exit $_RC: $*"
+	if [ "$(basename "$1")" = sg_raw ]; then
+		echo "$_OUT" | grep -q '^SCSI Status: Good' ||
+			die "expected SCSI status Good: $*"
+	fi
+	ok "$(basename "$1") succeeded"
+}
+
+# cfs_write FILE VALUE: write VALUE to a configfs attribute, die on error.
+cfs_write() {
+	echo "+ echo $2 > $1"
+	echo "$2" >"$1" || die "writing '$2' to $1 failed"
+}
