@@ -181,10 +181,30 @@ void scstu_cmd_complete(struct scstu_cmd *cmd)
 }
 EXPORT_SYMBOL_GPL(scstu_cmd_complete);
 
-static struct scstu_tgt_dev *scstu_lookup(struct scstu_session *sess, u64 lun)
+/*
+ * Drivers pass LUNs in the integer form of scsilun_to_int(); the core
+ * numbers LUNs 0..16383 (peripheral device or flat space addressing).
+ */
+bool scstu_lun_number(u64 ilun, u64 *lun)
+{
+	if (ilun < 256) {
+		*lun = ilun;
+		return true;
+	}
+	if ((ilun & ~0x3fffULL) == 0x4000) {
+		*lun = ilun & 0x3fff;
+		return true;
+	}
+	return false;
+}
+
+static struct scstu_tgt_dev *scstu_lookup(struct scstu_session *sess, u64 ilun)
 {
 	struct scstu_tgt_dev *td;
+	u64 lun;
 
+	if (!scstu_lun_number(ilun, &lun))
+		return NULL;
 	rcu_read_lock();
 	td = xa_load(&sess->tgt_devs, lun);
 	if (td && !percpu_ref_tryget_live(&td->ref))

@@ -111,6 +111,7 @@ void scstu_tgt_dev_put(struct scstu_tgt_dev *td);
 void scstu_cmd_finish(struct scstu_cmd *cmd);
 void scstu_cmd_exec(struct scstu_cmd *cmd, bool may_sleep);
 void scstu_dev_kick(struct scstu_dev *dev);
+bool scstu_lun_number(u64 ilun, u64 *lun);
 
 /* scstu_spc.c */
 bool scstu_spc_core_cmd(struct scstu_cmd *cmd, struct scstu_tgt_dev *td);

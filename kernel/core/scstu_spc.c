@@ -9,20 +9,21 @@
 #include <asm/unaligned.h>
 #include <scsi/scsi_proto.h>
 #include <scsi/scsi_status.h>
-#include <scsi/scsi_common.h>
 #include "scstu_priv.h"
 
 
 static void scstu_put_lun(struct scstu_cmd *cmd, unsigned int idx, u64 lun,
 			  u32 limit)
 {
-	struct scsi_lun sl;
+	u8 sl[8] = { 0 };
 	u32 off = 8 + idx * 8;
 
 	if (off + 8 > limit)
 		return;
-	int_to_scsilun(lun, &sl);
-	sg_pcopy_from_buffer(cmd->sgl, cmd->sg_cnt, &sl, 8, off);
+	/* peripheral device addressing below 256, flat space above */
+	sl[0] = lun < 256 ? 0 : 0x40 | (lun >> 8);
+	sl[1] = lun & 0xff;
+	sg_pcopy_from_buffer(cmd->sgl, cmd->sg_cnt, sl, 8, off);
 }
 
 /* SPC-4 6.33 REPORT LUNS */

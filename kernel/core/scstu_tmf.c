@@ -126,7 +126,11 @@ static unsigned int scstu_reset_dev(struct scstu_dev *dev)
 
 static struct scstu_tgt_dev *scstu_tmf_td(struct scstu_tmf *tmf)
 {
-	return xa_load(&tmf->sess->tgt_devs, tmf->lun);
+	u64 lun;
+
+	if (!scstu_lun_number(tmf->lun, &lun))
+		return NULL;
+	return xa_load(&tmf->sess->tgt_devs, lun);
 }
 
 static void scstu_tmf_lun(struct scstu_tmf *tmf)

@@ -70,7 +70,7 @@ enum {
 struct scstu_cmd {
 	/* ---- filled by the target driver before scstu_cmd_submit() ---- */
 	struct scstu_session *sess;
-	u64 lun;			/* LUN as an integer (scsilun_to_int) */
+	u64 lun;			/* scsilun_to_int() form */
 	u64 tag;			/* unique per session while in flight */
 	const u8 *cdb;			/* may point to cdb_buf */
 	u16 cdb_len;
@@ -192,7 +192,8 @@ static inline struct scstu_target *scstu_tgt_from_item(struct config_item *i)
 }
 
 /*
- * Fill in the list of LUNs the session currently sees, ascending. Returns
+ * Fill in the list of LUNs the session currently sees, ascending, as LUN
+ * numbers 0..16383 (not in scsilun_to_int() form). Returns
  * the number of LUNs (may exceed max; only max are stored).
  */
 unsigned int scstu_session_luns(struct scstu_session *sess, u64 *luns,
@@ -265,7 +266,7 @@ enum scstu_tmf_resp {
 struct scstu_tmf {
 	struct scstu_session *sess;
 	enum scstu_tmf_fn fn;
-	u64 lun;
+	u64 lun;			/* scsilun_to_int() form */
 	u64 ref_tag;			/* ABORT TASK: tag of the command */
 	void *tgt_priv;
 
