@@ -121,6 +121,7 @@ static void scstu_release_deferred(struct scstu_dev *dev,
 			break;
 		}
 		list_del(&cmd->dev_node);
+		dev->nr_deferred--;
 		clear_bit(SCSTU_CMD_DEFERRED, &cmd->flags);
 		scstu_start_locked(dev, cmd);
 		list_add_tail(&cmd->work.entry, run);
@@ -301,6 +302,7 @@ void scstu_cmd_submit(struct scstu_cmd *cmd, unsigned int sflags)
 	} else {
 		set_bit(SCSTU_CMD_DEFERRED, &cmd->flags);
 		list_add_tail(&cmd->dev_node, &dev->deferred);
+		dev->nr_deferred++;
 	}
 	spin_unlock_irqrestore(&dev->lock, flags);
 

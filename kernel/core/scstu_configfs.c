@@ -82,7 +82,8 @@ static ssize_t scstu_dev_stats_show(struct config_item *item, char *page)
 {
 	struct scstu_dev *dev = scstu_dev_from_item(item);
 
-	return scstu_stats_show(dev->stats, page, READ_ONCE(dev->nr_active));
+	return scstu_stats_show(dev->stats, page, READ_ONCE(dev->nr_active),
+				READ_ONCE(dev->nr_deferred));
 }
 
 CONFIGFS_ATTR(scstu_dev_, enable);
@@ -222,7 +223,7 @@ static ssize_t scstu_lun_read_only_store(struct config_item *item,
 
 static ssize_t scstu_lun_stats_show(struct config_item *item, char *page)
 {
-	return scstu_stats_show(scstu_lun_from_item(item)->stats, page, 0);
+	return scstu_stats_show(scstu_lun_from_item(item)->stats, page, 0, 0);
 }
 
 CONFIGFS_ATTR(scstu_lun_, read_only);
@@ -550,7 +551,7 @@ static ssize_t scstu_sess_stats_show(struct config_item *item, char *page)
 	struct scstu_session *sess = scstu_sess_from_item(item);
 
 	return scstu_stats_show(sess->stats, page,
-				atomic_read(&sess->nr_cmds) - 1);
+				atomic_read(&sess->nr_cmds) - 1, 0);
 }
 
 CONFIGFS_ATTR_RO(scstu_sess_, luns);

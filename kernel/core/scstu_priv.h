@@ -135,7 +135,7 @@ void scstu_stats_free(struct scstu_stats __percpu *s);
 void scstu_stats_account(struct scstu_stats __percpu *s,
 			 const struct scstu_cmd *cmd, u64 lat_ns);
 ssize_t scstu_stats_show(struct scstu_stats __percpu *s, char *page,
-			 long in_flight);
+			 long in_flight, long waiting);
 
 /* scstu_tmf.c */
 void scstu_tmf_release_reservation(struct scstu_dev *dev,

@@ -43,7 +43,7 @@ void scstu_stats_account(struct scstu_stats __percpu *s,
 }
 
 ssize_t scstu_stats_show(struct scstu_stats __percpu *s, char *page,
-			 long in_flight)
+			 long in_flight, long waiting)
 {
 	struct scstu_stats t = { 0 };
 	int cpu;
@@ -63,9 +63,9 @@ ssize_t scstu_stats_show(struct scstu_stats __percpu *s, char *page,
 		}
 	}
 	return sysfs_emit(page,
-			  "commands %llu\nread_commands %llu\nwrite_commands %llu\nread_bytes %llu\nwrite_bytes %llu\nerrors %llu\nlatency_avg_us %llu\nlatency_max_us %llu\nin_flight %ld\n",
+			  "commands %llu\nread_commands %llu\nwrite_commands %llu\nread_bytes %llu\nwrite_bytes %llu\nerrors %llu\nlatency_avg_us %llu\nlatency_max_us %llu\nin_flight %ld\nwaiting %ld\n",
 			  t.cmds, t.read_cmds, t.write_cmds, t.read_bytes,
 			  t.write_bytes, t.errors,
 			  t.cmds ? div64_u64(t.lat_ns, t.cmds) / 1000 : 0,
-			  div64_u64(t.lat_max_ns, 1000), in_flight);
+			  div64_u64(t.lat_max_ns, 1000), in_flight, waiting);
 }

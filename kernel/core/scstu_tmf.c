@@ -84,6 +84,7 @@ static unsigned int scstu_abort_dev(struct scstu_dev *dev,
 			continue;
 		scstu_mark_aborted_locked(dev, cmd, s);
 		list_move_tail(&cmd->dev_node, &dropped);
+		dev->nr_deferred--;
 		n++;
 	}
 	spin_unlock_irqrestore(&dev->lock, flags);

@@ -338,6 +338,7 @@ struct scstu_dev {
 	struct list_head task_set;	/* executing commands */
 	unsigned int nr_luns;		/* LUN links */
 	unsigned int nr_active;		/* executing commands */
+	unsigned int nr_deferred;	/* waiting for task ordering */
 	struct list_head deferred;	/* waiting for task ordering */
 	bool ordered_active;
 	wait_queue_head_t tmf_wq;
