@@ -36,10 +36,10 @@
 #define SCSTU_LOCAL_MAX_SECTORS	8192	/* 4 MiB */
 
 /*
- * LUN numbers 0..255 use the peripheral device addressing method, larger
- * ones the flat space method (SAM-5 4.7). Linux turns an 8-byte LUN into
- * an integer with scsilun_to_int(), which gives 0x4000 | lun for the flat
- * space method: the largest integer LUN the midlayer will see is 0x7fff.
+ * LUNs 0..255 use the peripheral device addressing method, larger ones the
+ * flat space method (SAM-5 4.7), which scsilun_to_int() turns into
+ * 0x4000 | n: the midlayer's integer LUNs of a session go up to 0x7fff.
+ * The core takes cmd->lun and tmf->lun in that form.
  */
 #define SCSTU_LOCAL_FLAT_LUN	0x4000
 #define SCSTU_LOCAL_MAX_LUN	0x8000
@@ -89,7 +89,7 @@ struct scstu_local_tmf {
 
 static u64 scstu_local_lun_to_int(u64 lun)
 {
-	return lun < 256 ? lun : (SCSTU_LOCAL_FLAT_LUN | lun);
+	return lun < 256 ? lun : SCSTU_LOCAL_FLAT_LUN | lun;
 }
 
 static bool scstu_local_int_to_lun(u64 ilun, u64 *lun)
@@ -410,7 +410,12 @@ static struct scsi_host_template scstu_local_sht = {
 
 /* LUN changes ----------------------------------------------------------- */
 
-/* Bring the host's scsi_devices in line with the session's LUN set. */
+/*
+ * Bring the host's scsi_devices in line with the session's LUN set:
+ * remove those whose LUN is gone, and if a LUN is missing let the
+ * midlayer scan the target (REPORT LUNS), which adds the new ones with
+ * the LUN encoding the core reports.
+ */
 static void scstu_local_rescan_work(struct work_struct *work)
 {
 	struct scstu_local_host *lh = container_of(work, struct scstu_local_host,
@@ -449,14 +454,9 @@ static void scstu_local_rescan_work(struct work_struct *work)
 		sdev_printk(KERN_INFO, sdev, "LUN gone, removing\n");
 		scsi_remove_device(sdev);
 	}
-	for_each_set_bit(i, want, SCSTU_MAX_LUN + 1) {
-		int ret = scsi_add_device(shost, 0, 0,
-					  scstu_local_lun_to_int(i));
-
-		if (ret)
-			shost_printk(KERN_INFO, shost,
-				     "adding LUN %u failed: %d\n", i, ret);
-	}
+	if (!bitmap_empty(want, SCSTU_MAX_LUN + 1))
+		scsi_scan_target(&shost->shost_gendev, 0, 0, SCAN_WILD_CARD,
+				 SCSI_SCAN_RESCAN);
 out:
 	bitmap_free(want);
 }
