@@ -162,6 +162,13 @@ fi
 APPEND="console=ttyS0 panic=-1 loglevel=5 softlockup_panic=0 ${SCSTU_VM_APPEND:-}"
 TIMEOUT=${SCSTU_VM_TIMEOUT:-1500}
 
+# qemu reads stdin only for a console on a terminal
+if [ "${SCSTU_VM_CONSOLE:-0}" = 1 ] && [ -t 0 ]; then
+	exec 3<&0
+else
+	exec 3</dev/null
+fi
+
 t0=$(date +%s.%N)
 set +e
 timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
@@ -170,8 +177,9 @@ timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$APPEND" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$RES,mount_tag=scsturesults,security_model=none,multidevs=remap" \
-	"${CON[@]}"
+	"${CON[@]}" <&3
 qrc=$?
+exec 3<&-
 set -e
 t1=$(date +%s.%N)
 secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')

@@ -1,0 +1,126 @@
+#!/bin/bash
+# `make run`: boot the test VM, load the scstu modules, apply the default
+# configuration (tools/default.conf), show the SCSI devices and the scstuadm
+# tree, put an ext4 filesystem on the ramdisk LUN, copy files onto it and
+# check it.  Then, when stdin is a terminal, a root shell in the VM (leave it
+# with `exit` or Ctrl-D; the VM powers off); otherwise exit 0, or 1 if a
+# step failed.
+#
+#   tests/vm/demo.sh            on the host
+#   tests/vm/demo.sh --guest    the part that runs inside the VM
+#
+# Environment: SCSTU_DEMO_CONF (default tools/default.conf), and the
+# SCSTU_VM_* variables of tests/vm/vm.sh.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+if [ "${1:-}" != "--guest" ]; then
+	# ---- host side ----
+	for f in kernel/scstu.ko kernel/scstu_null.ko kernel/scstu_local.ko build/scstuadm; do
+		[ -e "$ROOT/$f" ] || { echo "demo: $f missing: run 'make' first" >&2; exit 1; }
+	done
+	export SCSTU_VM_CONSOLE=1
+	if [ -t 0 ] && [ -t 1 ]; then
+		export SCSTU_DEMO_SHELL=1
+		read -r rows cols < <(stty size 2>/dev/null || echo "24 80")
+		export SCSTU_TTY_ROWS=$rows SCSTU_TTY_COLS=$cols
+		# an interactive session may last; still end a forgotten one
+		export SCSTU_VM_TIMEOUT=${SCSTU_VM_TIMEOUT:-28800}
+		echo "demo: booting the VM (TCG, takes a few seconds); Ctrl-A x kills it"
+	else
+		export SCSTU_DEMO_SHELL=0
+	fi
+	exec bash "$ROOT/tests/vm/vm.sh" "$ROOT/tests/vm/demo.sh" --guest
+fi
+
+# ---- guest side ----
+. "$ROOT/tests/integration/lib.sh"
+set +e
+CONF=${SCSTU_DEMO_CONF:-$ROOT/tools/default.conf}
+MNT=/tmp/mnt
+failed=0
+
+step() {
+	echo
+	echo "==== $*"
+}
+
+fail() {
+	echo "demo: FAILED: $*"
+	failed=1
+}
+
+# The first /dev/sdX that shows a LUN backed by a ramdisk device, through
+# the first session of a local target.
+ramdisk_sd() {
+	local t l h dev
+	for t in "$CFS"/targets/local/*/; do
+		for h in "$t"sessions/*/host; do
+			[ -f "$h" ] || continue
+			h=$(cat "$h")
+			for l in "$t"luns/*/; do
+				dev=$(readlink -f "$l"* 2>/dev/null | grep -m1 /devices/ramdisk/)
+				[ -n "$dev" ] || continue
+				sd_of_lun "$h" "$(basename "$l")" && return 0
+			done
+			break
+		done
+	done
+	return 1
+}
+
+demo() {
+	step "load the modules"
+	( load_modules ) || { fail "loading the modules"; return; }
+	lsmod | grep -E '^(scstu|Module)'
+
+	step "scstuadm apply $CONF"
+	"$SCSTUADM" apply "$CONF" || { fail "scstuadm apply"; return; }
+	udev_settle 20
+
+	step "lsscsi -g"
+	lsscsi -g
+
+	step "scstuadm tree"
+	"$SCSTUADM" tree || fail "scstuadm tree"
+
+	step "filesystem on the ramdisk LUN"
+	sd=$(ramdisk_sd) || { fail "no /dev/sdX for a ramdisk LUN"; return; }
+	echo "ramdisk LUN is $sd"
+	mkfs.ext4 -F -q -L scstu-demo "$sd" || { fail "mkfs.ext4 $sd"; return; }
+	mkdir -p "$MNT"
+	mount "$sd" "$MNT" || { fail "mount $sd"; return; }
+	cp -r "$ROOT/docs" "$ROOT/README.md" "$MNT/" || fail "copying files"
+	sync
+	ls -l "$MNT"
+	df -h "$MNT"
+	umount "$MNT" || { fail "umount"; return; }
+	e2fsck -f -n "$sd" || fail "e2fsck -f -n $sd"
+}
+
+demo
+if [ $failed = 0 ]; then
+	echo "==== demo: all steps passed"
+else
+	echo "==== demo: some steps FAILED"
+fi
+echo "$failed" >"$SCSTU_RESULTS/demo.failed"
+
+if [ "${SCSTU_DEMO_SHELL:-0}" = 1 ] && [ -c /dev/ttyS0 ]; then
+	cat >/tmp/demo-rc <<EOF
+PS1='scstu-vm:\w# '
+cd "$ROOT"
+alias scstuadm="$SCSTUADM"
+EOF
+	cat <<EOF
+
+==== A root shell in the VM. The repository is read-only at $ROOT;
+     /tmp is writable.  Try: scstuadm tree, lsscsi -g, sg_inq /dev/sdX,
+     ls $CFS.  'exit' or Ctrl-D powers the VM off.
+EOF
+	stty -F /dev/ttyS0 sane rows "${SCSTU_TTY_ROWS:-24}" cols "${SCSTU_TTY_COLS:-80}" 2>/dev/null
+	TERM=${TERM:-vt100} setsid -w -c bash --rcfile /tmp/demo-rc -i \
+		</dev/ttyS0 >/dev/ttyS0 2>&1
+fi
+exit $failed
