@@ -151,7 +151,8 @@ START_TEST(sections)
 	EXPECT("[device a]\nsize = 1M\n",
 	       "1: device 'a' has no 'backend' key");
 	EXPECT("[target t]\nlun.0 = x\n",
-	       "1: target 't' has no 'driver' key");
+	       "1: target 't' has no 'driver' key",
+	       "2: LUN 0: unknown device 'x'");
 }
 END_TEST
 
@@ -308,6 +309,37 @@ START_TEST(running_readonly_attr)
 }
 END_TEST
 
+/* per-section and cross-section errors are all reported in one run */
+START_TEST(many_errors)
+{
+	EXPECT("[device rd0]\n"			/* 1 */
+	       "backend = ramdisk\n"		/* 2 */
+	       "size = 12Q\n"			/* 3 */
+	       "[device bad/name]\n"		/* 4 */
+	       "backend = nullio\n"		/* 5 */
+	       "[target lt]\n"			/* 6 */
+	       "driver = local\n"		/* 7 */
+	       "lun.0 = rd0\n"			/* 8 */
+	       "lun.16384 = rd0\n"		/* 9 */
+	       "lun.00 = rd0\n"			/* 10 */
+	       "lun.2 = ghost\n"			/* 11 */
+	       "[group lt g1]\n"			/* 12 */
+	       "initiators = i1\n"		/* 13 */
+	       "[group lt g2]\n"			/* 14 */
+	       "initiators = i1\n"		/* 15 */
+	       "[group nowhere g]\n"		/* 16 */
+	       "[frobnicate x]\n",		/* 17 */
+	       "3: invalid size '12Q' for 'size'",
+	       "4: invalid device name 'bad/name': name contains '/'",
+	       "9: LUN 16384 out of range (0..16383)",
+	       "10: duplicate LUN 0 (first at line 8)",
+	       "11: LUN 2: unknown device 'ghost'",
+	       "15: initiator 'i1' is in two groups of target 'lt'",
+	       "16: group 'g': unknown target 'nowhere'",
+	       "17: unknown section kind 'frobnicate'");
+}
+END_TEST
+
 START_TEST(gkeyfile_agrees)
 {
 	/* CRLF line ends and indented keys are accepted like GKeyFile does */
@@ -346,6 +378,7 @@ Suite *sa_conf_suite(void)
 	tcase_add_test(tc, references);
 	tcase_add_test(tc, running_checks);
 	tcase_add_test(tc, running_readonly_attr);
+	tcase_add_test(tc, many_errors);
 	tcase_add_test(tc, gkeyfile_agrees);
 	tcase_add_test(tc, load_missing_file);
 	suite_add_tcase(s, tc);

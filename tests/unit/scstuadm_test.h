@@ -18,7 +18,10 @@ Suite *sa_plan_suite(void);
 Suite *sa_dump_suite(void);
 Suite *sa_json_suite(void);
 
-/* Parse text; returns the model, *diag gets the errors (parse+validate). */
+/*
+ * Parse and validate text like scstuadm does; returns the model (NULL after
+ * syntax errors), *diag gets the errors.
+ */
 struct sa_model *t_parse(const char *text, const struct sa_model *running,
 			 struct sa_diag **diag);
 /* Assert that diag holds exactly the given "LINE: message" prefixes. */

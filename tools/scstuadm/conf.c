@@ -649,14 +649,17 @@ struct sa_model *sa_conf_parse(const char *text, gsize len,
 
 	ps.m = sa_model_new();
 	index_init(&ps.ix);
-	if (!scan(text, len, &ps.ix, diag))
+	if (!scan(text, len, &ps.ix, diag)) {
+		g_clear_pointer(&ps.m, sa_model_free);
 		goto out_index;
+	}
 	ps.kf = g_key_file_new();
 	if (!g_key_file_load_from_data(ps.kf, text, len, G_KEY_FILE_NONE,
 				       &err)) {
 		sa_diag_add(diag, gkf_error_line(text, len, err->message), "%s",
 			    err->message);
 		g_error_free(err);
+		g_clear_pointer(&ps.m, sa_model_free);
 		goto out_kf;
 	}
 	ps.groups = g_ptr_array_new_with_free_func(sa_group_free);
@@ -686,7 +689,7 @@ struct sa_model *sa_conf_load(const char *path, struct sa_diag *diag)
 	if (!g_file_get_contents(path, &text, &len, &err)) {
 		sa_diag_add(diag, 0, "cannot read: %s", err->message);
 		g_error_free(err);
-		return sa_model_new();
+		return NULL;
 	}
 	m = sa_conf_parse(text, len, diag);
 	g_free(text);

@@ -11,9 +11,11 @@
 
 /*
  * Parse config text. Syntax and per-section errors are added to diag
- * (line numbers refer to text). Returns the model built from what could
- * be parsed (never NULL); it is only meaningful if diag stayed empty.
- * Cross-section checks are in validate.c.
+ * (line numbers refer to text). Returns NULL if the text is not a key
+ * file at all (syntax errors: sections cannot be trusted), otherwise the
+ * model built from what could be parsed; it is only meaningful if diag
+ * stayed empty, but can still be given to sa_validate() to find more
+ * errors. Cross-section checks are in validate.c.
  */
 struct sa_model *sa_conf_parse(const char *text, gsize len,
 			       struct sa_diag *diag);

@@ -35,12 +35,10 @@ static const char usage_text[] =
 
 static int usage(const char *fmt, const char *arg)
 {
-	if (fmt) {
-		fputs("scstuadm: ", stderr);
-		fprintf(stderr, fmt, arg);
-		fputc('\n', stderr);
-	}
-	fputs(usage_text, stderr);
+	fputs("scstuadm: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nusage: scstuadm [--root DIR] apply|check|dump|tree|clear|help [ARGS] (see scstuadm help)\n",
+	      stderr);
 	return EXIT_USAGE;
 }
 
@@ -71,7 +69,8 @@ static struct sa_model *load_file(const char *file,
 	struct sa_diag *diag = sa_diag_new(file);
 	struct sa_model *want = sa_conf_load(file, diag);
 
-	if (!sa_diag_count(diag))
+	/* cross-checks find more errors even after per-section ones */
+	if (want)
 		sa_validate(want, running, diag);
 	if (sa_diag_count(diag)) {
 		sa_diag_print(diag, stderr);

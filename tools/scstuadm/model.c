@@ -278,6 +278,7 @@ static const struct {
 	{ "size", SA_ATTR_SIZE },
 	{ "block_size", SA_ATTR_UINT },
 	{ "delay_ms", SA_ATTR_UINT },
+	{ "write_cache", SA_ATTR_BOOL },
 	{ "auto_rescan", SA_ATTR_BOOL },
 	{ "read_only", SA_ATTR_BOOL },
 };
