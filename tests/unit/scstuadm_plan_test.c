@@ -12,8 +12,10 @@
 #include "plan.h"
 #include "scstuadm_test.h"
 
-/* A running configuration: 2 devices, a target with 2 LUNs, a group, 2
- * sessions. The same thing as a config file is running_conf. */
+/*
+ * A running configuration: 2 devices, a target with 2 LUNs, a group, 2
+ * sessions. The same thing as a config file is running_conf.
+ */
 static char *make_running(void)
 {
 	char *root = t_fake_root();
@@ -439,8 +441,10 @@ START_TEST(rollback_rmdir_restores_attributes)
 	for (guint i = 0; i < G_N_ELEMENTS(restore); i++)
 		ck_assert_str_eq(op->restore->pdata[i], restore[i]);
 
-	/* a plain dir with files cannot be removed: empty it first; then
-	 * the write into the new (plain, empty) device dir fails */
+	/*
+	 * a plain dir with files cannot be removed: empty it first; then
+	 * the write into the new (plain, empty) device dir fails
+	 */
 	gone = g_build_filename(root, "devices/nullio/gone", NULL);
 	t_rm_tree(g_strdup(gone));
 	ck_assert_int_eq(sa_cfs_mkdir(root, "devices/nullio/gone"), 0);
