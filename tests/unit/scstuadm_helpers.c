@@ -3,6 +3,7 @@
  * scstuadm unit tests: helpers.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,4 +272,36 @@ struct sa_model *t_load(const char *root)
 	ck_assert_msg(m != NULL, "load %s: %s", root,
 		      err ? err->message : "?");
 	return m;
+}
+
+static int saved_stderr = -1;
+static char *capture_path;
+
+void t_stderr_begin(void)
+{
+	int fd;
+
+	capture_path = g_strdup("/tmp/scstuadm-unit-stderr-XXXXXX");
+	fd = mkstemp(capture_path);
+	ck_assert_int_ge(fd, 0);
+	fflush(stderr);
+	saved_stderr = dup(STDERR_FILENO);
+	ck_assert_int_ge(saved_stderr, 0);
+	ck_assert_int_ge(dup2(fd, STDERR_FILENO), 0);
+	close(fd);
+}
+
+char *t_stderr_end(void)
+{
+	char *text = NULL;
+
+	fflush(stderr);
+	ck_assert_int_ge(dup2(saved_stderr, STDERR_FILENO), 0);
+	close(saved_stderr);
+	saved_stderr = -1;
+	ck_assert(g_file_get_contents(capture_path, &text, NULL, NULL));
+	unlink(capture_path);
+	g_free(capture_path);
+	capture_path = NULL;
+	return text;
 }

@@ -389,7 +389,7 @@ START_TEST(rollback_restores_everything)
 	char *t4 = edit(t3, "sessions = ini1; ini0", "sessions = ini1");
 	struct sa_model *want, *have;
 	struct sa_plan *p;
-	char *before, *after;
+	char *before, *after, *msg;
 
 	/* the session to remove must be rmdir-able in a plain tree */
 	t_rm_tree(g_build_filename(root, "targets/local/t0/sessions/ini0",
@@ -400,7 +400,13 @@ START_TEST(rollback_restores_everything)
 	have = t_load(root);
 	p = sa_plan_compute(want, have);
 	ck_assert_uint_eq(p->ops->len, 8);
+	t_stderr_begin();
 	ck_assert(!sa_plan_execute(p, root, "t.conf", NULL));
+	msg = t_stderr_end();
+	ck_assert_str_eq(msg,
+		"scstuadm: t.conf:16: write targets/local/t0/luns/9/read_only = 1: No such file or directory\n"
+		"scstuadm: rolled back: the running configuration is unchanged\n");
+	g_free(msg);
 	after = t_listing(root);
 	ck_assert_str_eq(after, before);
 	g_free(after);
@@ -423,7 +429,7 @@ START_TEST(rollback_rmdir_restores_attributes)
 	struct sa_model *want, *have;
 	struct sa_plan *p;
 	struct sa_op *op;
-	char *gone, *fresh;
+	char *gone, *fresh, *msg;
 	static const char *const restore[] = {
 		"block_size", "512", "size", "1", "serial", "gone",
 	};
@@ -448,7 +454,17 @@ START_TEST(rollback_rmdir_restores_attributes)
 	gone = g_build_filename(root, "devices/nullio/gone", NULL);
 	t_rm_tree(g_strdup(gone));
 	ck_assert_int_eq(sa_cfs_mkdir(root, "devices/nullio/gone"), 0);
+	t_stderr_begin();
 	ck_assert(!sa_plan_execute(p, root, NULL, NULL));
+	msg = t_stderr_end();
+	/* the attribute files of a plain dir do not come back with mkdir */
+	ck_assert_str_eq(msg,
+		"scstuadm: write devices/nullio/fresh/size = 1024: No such file or directory\n"
+		"scstuadm: rollback: write devices/nullio/gone/block_size = 512: No such file or directory\n"
+		"scstuadm: rollback: write devices/nullio/gone/size = 1: No such file or directory\n"
+		"scstuadm: rollback: write devices/nullio/gone/serial = gone: No such file or directory\n"
+		"scstuadm: rollback incomplete: 3 undo operations failed; the running configuration is partly changed\n");
+	g_free(msg);
 	/* undone: the new dir is gone, the removed one is back */
 	fresh = g_build_filename(root, "devices/nullio/fresh", NULL);
 	ck_assert(!g_file_test(fresh, G_FILE_TEST_EXISTS));

@@ -49,5 +49,8 @@ void t_write(const char *root, const char *rel, const char *value,
 char *t_listing(const char *root);
 void t_rm_tree(char *root);	/* also frees root */
 struct sa_model *t_load(const char *root);
+/* Redirect stderr to a temporary file; _end returns what was written. */
+void t_stderr_begin(void);
+char *t_stderr_end(void);
 
 #endif
