@@ -172,8 +172,20 @@ if [ ${#itests[@]} -gt 0 ]; then
 	else
 		args=()
 		[ $# -gt 0 ] && args=("${itests[@]}")
+		# the VM's time limit: every test's own limit (a test may set
+		# "# scstu-test-timeout: N") plus boot and cleanup, at most 80 min
+		if [ -z "${SCSTU_VM_TIMEOUT:-}" ]; then
+			sum=120
+			for t in "${itests[@]}"; do
+				n=$(sed -n 's/^# scstu-test-timeout: *\([0-9][0-9]*\).*/\1/p' \
+					"tests/integration/$t.sh" | head -1)
+				sum=$((sum + ${n:-${SCSTU_TEST_TIMEOUT:-300}} + 20))
+			done
+			[ $sum -le 4800 ] || sum=4800
+			export SCSTU_VM_TIMEOUT=$sum
+		fi
 		echo "run-all: ${#itests[@]} integration test(s) in the VM" \
-			"(timeout ${SCSTU_VM_TIMEOUT:-1500}s)"
+			"(VM time limit ${SCSTU_VM_TIMEOUT}s)"
 		t0=$(date +%s)
 		SCSTU_RESULTS="$VMRES" SCSTU_VM_QUIET=1 \
 			bash tests/vm/vm.sh tests/vm/guest-runner.sh "${args[@]}" \
@@ -203,7 +215,7 @@ if [ ${#itests[@]} -gt 0 ]; then
 			case "$r" in
 			PASS) record PASS "$t" ;;
 			FAIL) record FAIL "$t" "$(tail -1 "$VMRES/$t.log" 2>/dev/null |
-				sed -n 's/^== [^:]*: FAIL //p')" ;;
+				sed -n 's/^== [^:]*: FAIL ([^)]*): //p')" ;;
 			*)
 				vmbroken=1
 				if [ -f "$VMRES/$t.running" ]; then

@@ -55,6 +55,44 @@ unload_modules() {
 	return $rc
 }
 
+# cfs_teardown: remove everything under $CFS in the documented order
+# (sessions, LUN links, LUNs, groups, targets, devices); best effort,
+# status 1 if something is left.
+cfs_teardown() {
+	local t g l x d left=0
+	[ -d "$CFS" ] || return 0
+	for t in "$CFS"/targets/*/*/; do
+		[ -d "$t" ] || continue
+		for x in "$t"sessions/*/; do
+			[ -d "$x" ] && rmdir "$x"
+		done
+		for g in "$t"ini_groups/*/; do
+			[ -d "$g" ] || continue
+			for l in "$g"luns/*/; do
+				[ -d "$l" ] || continue
+				find "$l" -maxdepth 1 -type l -exec rm -f {} +
+				rmdir "$l"
+			done
+			for x in "$g"initiators/*/; do
+				[ -d "$x" ] && rmdir "$x"
+			done
+			rmdir "$g"
+		done
+		for l in "$t"luns/*/; do
+			[ -d "$l" ] || continue
+			find "$l" -maxdepth 1 -type l -exec rm -f {} +
+			rmdir "$l"
+		done
+		rmdir "$t" || left=1
+	done
+	for d in "$CFS"/devices/*/*/; do
+		[ -d "$d" ] || continue
+		[ -f "$d/enable" ] && echo 0 >"$d/enable"
+		rmdir "$d" || left=1
+	done
+	return $left
+}
+
 # wait_for_path PATH [TIMEOUT]: wait until PATH exists (no udev here: the
 # kernel's devtmpfs creates device nodes, sometimes a little later).
 wait_for_path() {

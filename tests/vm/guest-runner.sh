@@ -46,29 +46,37 @@ if [ "${1:-}" = "--check-dmesg" ]; then
 	exit 0
 fi
 
-# Is any of our modules loaded?  Prints their names (bash only: every
-# program started costs ~0.1 s under TCG).
+# Is any of our modules loaded?  Prints their names on one line (bash only:
+# every program started costs ~0.1 s under TCG).
 our_loaded() {
-	local m rest
+	local m rest out=
 	while read -r m rest; do
 		case " $OUR_MODULES " in
-		*" $m "*) echo "$m" ;;
+		*" $m "*) out+="$m " ;;
 		esac
 	done </proc/modules
+	echo -n "${out% }"
 }
 
+# cleanup LOG: remove what the test left configured and unload our modules;
+# prints the modules that stay loaded and returns 1 if any do.
 cleanup() {
-	local m left tries
-	if [ -x "$ROOT/build/scstuadm" ] && [ -d /sys/kernel/config/scstu ]; then
-		# best effort: remove whatever the test left configured
-		timeout 60 "$ROOT/build/scstuadm" clear >/dev/null 2>&1
-	fi
+	local m left tries log=$1
 	left=$(our_loaded)
 	[ -z "$left" ] && return 0
+	if [ -x "$ROOT/build/scstuadm" ] && [ -d /sys/kernel/config/scstu ]; then
+		# best effort: remove whatever the test left configured
+		echo "== cleanup: scstuadm clear" >>"$log"
+		timeout 60 "$ROOT/build/scstuadm" clear >>"$log" 2>&1
+	fi
+	if [ -n "$(ls -A /sys/kernel/config/scstu/targets/*/ /sys/kernel/config/scstu/devices/*/ 2>/dev/null)" ]; then
+		echo "== cleanup: configfs not empty, removing by hand" >>"$log"
+		(. "$ROOT/tests/integration/lib.sh" && cfs_teardown) >>"$log" 2>&1
+	fi
 	for tries in 1 2 3; do
 		for m in $OUR_MODULES; do
 			case " $left " in
-			*" $m "*) rmmod "$m" 2>/dev/null ;;
+			*" $m "*) rmmod "$m" >>"$log" 2>&1 ;;
 			esac
 		done
 		left=$(our_loaded)
@@ -84,6 +92,21 @@ mountpoint -q /sys/kernel/config || {
 	mount -t configfs configfs /sys/kernel/config
 }
 sysctl -q -w kernel.hung_task_timeout_secs=60 2>/dev/null
+
+# test_timeout FILE: seconds allowed for a test.  A test may ask for more (or
+# less) than SCSTU_TEST_TIMEOUT with a line "# scstu-test-timeout: N".
+test_timeout() {
+	local line n=
+	while IFS= read -r line; do
+		case "$line" in
+		"# scstu-test-timeout:"*)
+			n=${line#*:}
+			n=${n//[!0-9]/}
+			break ;;
+		esac
+	done <"$1"
+	echo "${n:-$TEST_TIMEOUT}"
+}
 
 if [ $# -gt 0 ]; then
 	tests=()
@@ -118,17 +141,53 @@ for f in "${tests[@]}"; do
 	echo RUNNING >"$RES/$name.running"
 	dmesg -C
 	echo "== $name: start $(date -u +%T), uptime $(cut -d' ' -f1 /proc/uptime)" >"$log"
+	tmo=$(test_timeout "$f")
 	t0=$(date +%s)
-	(cd "$ROOT" && exec timeout -k 10 "$TEST_TIMEOUT" bash "$f") >>"$log" 2>&1 </dev/null
-	rc=$?
+	(cd "$ROOT" && exec timeout -k 10 "$tmo" bash "$f") >>"$log" 2>&1 </dev/null &
+	pid=$!
+	# wait for it, but do not hang with it: a process stuck in the kernel
+	# survives SIGKILL
+	deadline=$((SECONDS + tmo + 30))
+	stuck=0
+	n=0
+	while kill -0 $pid 2>/dev/null; do
+		if [ $SECONDS -ge $deadline ]; then
+			stuck=1
+			break
+		fi
+		n=$((n + 1))
+		if [ $n -lt 25 ]; then sleep 0.2; else sleep 1; fi
+	done
+	if [ $stuck = 1 ]; then
+		rc=stuck
+	else
+		wait $pid
+		rc=$?
+	fi
 	t1=$(date +%s)
 	why=()
-	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-		why+=("timed out after ${TEST_TIMEOUT}s")
+	if [ "$rc" = stuck ]; then
+		why+=("timed out after ${tmo}s and could not be killed (stuck in the kernel)")
+	elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		why+=("timed out after ${tmo}s")
 	elif [ "$rc" != 0 ]; then
 		why+=("exit code $rc")
 	fi
-	left=$(cleanup) || {
+	if [ "$rc" = stuck ]; then
+		# show the blocked tasks, keep what we have and stop: the kernel
+		# is wedged, later tests would only hang too (they count as failed)
+		echo w >/proc/sysrq-trigger
+		sleep 2
+		dmesg >"$RES/$name.dmesg"
+		ps -eo pid,stat,wchan:32,args >>"$log" 2>&1
+		echo "== $name: FAIL (${tmo}s+): ${why[*]}" >>"$log"
+		echo FAIL >"$RES/$name.result"
+		rm -f "$RES/$name.running"
+		echo "FAIL $name: ${why[*]}; stopping here"
+		sync
+		exit 1
+	fi
+	left=$(cleanup "$log") || {
 		why+=("module(s) would not unload: $(echo $left)")
 		lsmod >>"$log" 2>&1
 	}
