@@ -21,6 +21,8 @@ if [ "${1:-}" != "--guest" ]; then
 		[ -e "$ROOT/$f" ] || { echo "demo: $f missing: run 'make' first" >&2; exit 1; }
 	done
 	export SCSTU_VM_CONSOLE=1
+	# errors and worse on the console, not every SCSI notice
+	export SCSTU_VM_APPEND=${SCSTU_VM_APPEND:-loglevel=4}
 	if [ -t 0 ] && [ -t 1 ]; then
 		export SCSTU_DEMO_SHELL=1
 		read -r rows cols < <(stty size 2>/dev/null || echo "24 80")
@@ -70,6 +72,21 @@ ramdisk_sd() {
 	return 1
 }
 
+# Wait until every LUN that a session sees exists as a SCSI device with its
+# /dev node (the scan after session creation is asynchronous).
+wait_for_luns() {
+	local s h l rc=0
+	for s in "$CFS"/targets/*/*/sessions/*/; do
+		[ -f "$s/host" ] || continue
+		h=$(cat "$s/host")
+		for l in $(cat "$s/luns" 2>/dev/null); do
+			sg_of_lun "$h" "$l" >/dev/null || rc=1
+		done
+	done
+	udev_settle 20
+	return $rc
+}
+
 demo() {
 	step "load the modules"
 	( load_modules ) || { fail "loading the modules"; return; }
@@ -77,7 +94,7 @@ demo() {
 
 	step "scstuadm apply $CONF"
 	"$SCSTUADM" apply "$CONF" || { fail "scstuadm apply"; return; }
-	udev_settle 20
+	wait_for_luns || fail "not every configured LUN showed up"
 
 	step "lsscsi -g"
 	lsscsi -g
