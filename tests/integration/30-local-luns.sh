@@ -128,7 +128,7 @@ echo "== read-only mappings"
 for d in $a1 $b2; do
 	expect_sense DATA_PROTECT 0x27 0x00 -- sg_raw -s 512 -i /dev/zero "$d" 2a 00 00 00 00 00 00 00 01 00
 	expect_sense DATA_PROTECT 0x27 0x00 -- sg_raw -s 512 -i /dev/zero "$d" 8a 00 00 00 00 00 00 00 00 00 00 00 00 01 00 00
-	expect_good -- sg_raw -r 512 "$d" 28 00 00 00 00 00 00 00 01 00
+	expect_good -- sg_raw -o /dev/null -r 512 "$d" 28 00 00 00 00 00 00 00 01 00
 	out=$(sg_modes "$d" 2>&1)
 	echo "$out" | grep -q 'WP=1' || { echo "$out"; die "sg_modes on $d does not show WP=1"; }
 done

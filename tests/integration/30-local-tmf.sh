@@ -180,6 +180,7 @@ expect_sense UNIT_ATTENTION 0x29 0x03 -- sg_raw "$a0" 00 00 00 00 00 00
 expect_sense UNIT_ATTENTION 0x29 0x03 -- sg_raw "$b0" 00 00 00 00 00 00
 expect_good -- sg_raw "$a1" 00 00 00 00 00 00
 cfs_write "$T/sessions/$B/tmf" "it_nexus_reset"
+expect_sense UNIT_ATTENTION 0x29 0x07 -- sg_raw "$b0" 00 00 00 00 00 00
 expect_sense UNIT_ATTENTION 0x29 0x07 -- sg_raw "$b1" 00 00 00 00 00 00
 expect_good -- sg_raw "$a1" 00 00 00 00 00 00
 cfs_write "$T/sessions/$B/tmf" "target_reset"
