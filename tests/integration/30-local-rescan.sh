@@ -160,6 +160,24 @@ echo 1 >/sys/class/scsi_device/"$h":0:0:4/device/delete || die "deleting the sta
 wait_luns "$h" "0 " 10 || die "stale device did not go away"
 run rmdir "$T/luns/4"
 
+echo "== races: sessions removed while scanning and rescanning"
+cfs_write "$T/auto_rescan" 1
+for i in 1 2 3 4 5; do
+	mkdir "$T/sessions/$A-race" "$T/luns/9" || die "mkdir"
+	ln -s "$CFS/devices/ramdisk/rd1" "$T/luns/9/device" || die "ln"
+	rmdir "$T/sessions/$A-race" || die "rmdir session"
+	rm "$T/luns/9/device" && rmdir "$T/luns/9" || die "rm LUN 9"
+done
+nh=0
+for d in /sys/class/scsi_host/host*; do
+	[ "$(cat "$d/proc_name")" = scstu_local ] && nh=$((nh + 1))
+done
+[ $nh = 1 ] || die "$nh scstu_local hosts, want 1"
+wait_luns "$h" "0 " 10 || die "host$h did not settle on LUN 0"
+s0=$(sg_of_lun "$h" 0) || die "no sg for LUN 0"
+clear_uas "$s0" || die "LUN 0 unusable"
+ok "5 sessions created and removed during scans and LUN changes; host$h settled"
+
 echo "== teardown"
 run rmdir "$T/sessions/$A"
 run rm "$T/luns/0/device"
