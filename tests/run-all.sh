@@ -173,7 +173,7 @@ if [ ${#itests[@]} -gt 0 ]; then
 		args=()
 		[ $# -gt 0 ] && args=("${itests[@]}")
 		# the VM's time limit: every test's own limit (a test may set
-		# "# scstu-test-timeout: N") plus boot and cleanup, at most 80 min
+		# "# scstu-test-timeout: N") plus boot and cleanup, at most 60 min (CI allows 90 for everything)
 		if [ -z "${SCSTU_VM_TIMEOUT:-}" ]; then
 			sum=120
 			for t in "${itests[@]}"; do
@@ -181,7 +181,7 @@ if [ ${#itests[@]} -gt 0 ]; then
 					"tests/integration/$t.sh" | head -1)
 				sum=$((sum + ${n:-${SCSTU_TEST_TIMEOUT:-300}} + 20))
 			done
-			[ $sum -le 4800 ] || sum=4800
+			[ $sum -le 3600 ] || sum=3600
 			export SCSTU_VM_TIMEOUT=$sum
 		fi
 		echo "run-all: ${#itests[@]} integration test(s) in the VM" \
