@@ -64,6 +64,7 @@ struct scstu_local_host {
 	struct work_struct rescan_work;
 	spinlock_t lock;		/* removing vs. queueing rescan_work */
 	bool removing;
+	u8 task_attr;			/* sent with every command */
 };
 
 /* scsi_cmd_priv() of every scsi_cmnd of our hosts */
@@ -131,7 +132,7 @@ static int scstu_local_queuecommand(struct Scsi_Host *shost,
 	cmd->tag = blk_mq_unique_tag(scsi_cmd_to_rq(sc));
 	cmd->cdb = sc->cmnd;
 	cmd->cdb_len = sc->cmd_len;
-	cmd->task_attr = SCSTU_TASK_SIMPLE;
+	cmd->task_attr = READ_ONCE(lh->task_attr);
 	cmd->dir = sc->sc_data_direction;
 	cmd->sgl = scsi_sglist(sc);
 	cmd->sg_cnt = scsi_sg_count(sc);
@@ -510,6 +511,7 @@ static int scstu_local_add_session(struct scstu_session *sess)
 	lh = shost_priv(shost);
 	lh->shost = shost;
 	lh->sess = sess;
+	lh->task_attr = SCSTU_TASK_SIMPLE;
 	spin_lock_init(&lh->lock);
 	INIT_WORK(&lh->rescan_work, scstu_local_rescan_work);
 
@@ -617,12 +619,58 @@ static ssize_t scstu_local_sess_tmf_store(struct config_item *item,
 	return count;
 }
 
+static const char * const scstu_local_attr_names[] = {
+	[SCSTU_TASK_SIMPLE] = "simple",
+	[SCSTU_TASK_HEAD_OF_QUEUE] = "head_of_queue",
+	[SCSTU_TASK_ORDERED] = "ordered",
+};
+
+static ssize_t scstu_local_sess_task_attr_show(struct config_item *item,
+					       char *page)
+{
+	struct scstu_session *sess = scstu_sess_from_item(item);
+	/* Pairs with the release in scstu_local_add_session(). */
+	struct scstu_local_host *lh = smp_load_acquire(&sess->drv_priv);
+
+	if (!lh)
+		return -ENODEV;
+	return sprintf(page, "%s\n",
+		       scstu_local_attr_names[READ_ONCE(lh->task_attr)]);
+}
+
+/*
+ * Linux sends every command SIMPLE; this makes the session send all its
+ * commands with another task attribute, to exercise task ordering.
+ */
+static ssize_t scstu_local_sess_task_attr_store(struct config_item *item,
+						const char *page,
+						size_t count)
+{
+	struct scstu_session *sess = scstu_sess_from_item(item);
+	/* Pairs with the release in scstu_local_add_session(). */
+	struct scstu_local_host *lh = smp_load_acquire(&sess->drv_priv);
+	unsigned int i;
+
+	if (!lh)
+		return -ENODEV;
+	for (i = 0; i < ARRAY_SIZE(scstu_local_attr_names); i++) {
+		if (scstu_local_attr_names[i] &&
+		    sysfs_streq(page, scstu_local_attr_names[i])) {
+			WRITE_ONCE(lh->task_attr, i);
+			return count;
+		}
+	}
+	return -EINVAL;
+}
+
 CONFIGFS_ATTR_RO(scstu_local_sess_, host);
 CONFIGFS_ATTR_WO(scstu_local_sess_, tmf);
+CONFIGFS_ATTR(scstu_local_sess_, task_attr);
 
 static struct configfs_attribute *scstu_local_sess_attrs[] = {
 	&scstu_local_sess_attr_host,
 	&scstu_local_sess_attr_tmf,
+	&scstu_local_sess_attr_task_attr,
 	NULL,
 };
 
