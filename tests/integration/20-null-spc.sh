@@ -59,23 +59,39 @@ rawin() {
 	od -An -tx1 -v /tmp/rawin.bin | tr -d ' \n'
 }
 
-# expect_sks BYTE BIT: the last expect_sense had a field pointer (fixed
-# format, C/D = 1) at BYTE, BIT (- for none)
-expect_sks() {
-	local b
-	b=($(echo "$_OUT" | awk '/Raw sense data/ { on = 1; next }
-		on && /^[ \t]+([0-9a-fA-F][0-9a-fA-F][ \t]*)+$/ { print; next }
-		on { on = 0 }'))
-	[ ${#b[@]} -ge 18 ] || die "no sense-key specific bytes"
-	local want
-	if [ "$2" = - ]; then
-		want=$(printf 'c0%04x' "$1")
-	else
-		want=$(printf '%02x%04x' $((0xc8 | $2)) "$1")
+# xsense KEY ASC ASCQ [BYTE BIT] -- sg_raw-ARGS...: CHECK CONDITION with this
+# fixed-format sense (hex KEY/ASC/ASCQ) and, if given, the field pointer
+# (C/D = 1; BIT - for none). Parsed in bash: processes are slow under TCG.
+xsense() {
+	local key=$1 asc=$2 ascq=$3 ptr= out line on=0 s=() want got
+	shift 3
+	if [ "$1" != -- ]; then
+		if [ "$2" = - ]; then
+			printf -v ptr ' c0 %02x %02x' $(($1 >> 8)) $(($1 & 255))
+		else
+			printf -v ptr ' %02x %02x %02x' $((0xc8 | $2)) $(($1 >> 8)) $(($1 & 255))
+		fi
+		shift 2
 	fi
-	[ "${b[15]}${b[16]}${b[17]}" = "$want" ] ||
-		die "field pointer ${b[15]}${b[16]}${b[17]}, want $want (byte $1 bit $2)"
-	ok "field pointer byte $1 bit $2"
+	shift
+	out=$(sg_raw -v "$@" 2>&1)
+	while IFS= read -r line; do
+		if [[ $line == *"Raw sense data"* ]]; then
+			on=1
+		elif ((on)) && [[ $line =~ ^[[:space:]]+[0-9a-f]{2}([[:space:]]+[0-9a-f]{2})*[[:space:]]*$ ]]; then
+			s+=($line)
+		else
+			on=0
+		fi
+	done <<<"$out"
+	printf -v want '70 %02x %02x %02x' $((16#$key)) $((16#$asc)) $((16#$ascq))
+	got="${s[0]:-} ${s[2]:-} ${s[12]:-} ${s[13]:-}"
+	if [ -n "$ptr" ]; then
+		want+=$ptr
+		got+=" ${s[15]:-} ${s[16]:-} ${s[17]:-}"
+	fi
+	[ "$got" = "$want" ] || { echo "$out"; die "sg_raw $*: sense '$got', want '$want'"; }
+	echo "ok: sg_raw $*: $want"
 }
 
 load_modules
@@ -190,7 +206,7 @@ ok "serial/NAA: unique per device name, stable across re-creation"
 
 echo "== INQUIRY DATA HAS CHANGED"
 cfs_write "$CFS/devices/nullio/n0/serial" "SER-12345"
-expect_sense UNIT_ATTENTION 0x3f 0x03 -- sg_raw "$a" 00 00 00 00 00 00
+xsense 6 3f 03 -- "$a" 00 00 00 00 00 00
 expect_good -- sg_raw "$a" 00 00 00 00 00 00
 sg_vpd -p sn "$a" | grep -q "Unit serial number: SER-12345" || die "new serial not in VPD 0x80"
 hex=$(rawin 255 "$a" 12 01 83 00 ff 00)
@@ -223,18 +239,17 @@ hex=$(rawin 8 "$a" 25 00 00 00 00 00 00 00 00 00)
 [ "$hex" = 001fffff00000200 ] || die "RC10: $hex"
 hex=$(rawin 8 "$a" 25 00 00 00 10 00 00 00 01 00)
 [ "$hex" = 001fffff00000200 ] || die "RC10 with PMI: $hex"
-expect_sense ILLEGAL_REQUEST 0x24 0x00 -- sg_raw -r 8 "$a" 25 00 00 00 10 00 00 00 00 00
-expect_sks 2 -
+xsense 5 24 00 2 - -- -r 8 "$a" 25 00 00 00 10 00 00 00 00 00
 hex=$(rawin 12 "$a" 9e 10 00 00 00 00 00 00 00 00 00 00 00 0c 00 00)
 [ "$hex" = 00000000001fffff00000200 ] || die "RC16 allocation length 12: $hex"
 ok "RC10 0xFFFFFFFF for huge LUNs, PMI rules, RC16 allocation length"
 # capacity change while enabled: UA 2A/09, then the new size
 cfs_write "$CFS/devices/nullio/n0/size" $((2 << 30))
-expect_sense UNIT_ATTENTION 0x2a 0x09 -- sg_raw "$a" 00 00 00 00 00 00
+xsense 6 2a 09 -- "$a" 00 00 00 00 00 00
 expect_good -- sg_raw "$a" 00 00 00 00 00 00
 check_cap "$a" 4194304 512
 cfs_write "$CFS/devices/nullio/n0/size" $((1 << 30))
-expect_sense UNIT_ATTENTION 0x2a 0x09 -- sg_raw -r 8 "$a" 25 00 00 00 00 00 00 00 00 00
+xsense 6 2a 09 -- -r 8 "$a" 25 00 00 00 00 00 00 00 00 00
 check_cap "$a" 2097152 512
 
 echo "== TEST UNIT READY, START STOP UNIT, SYNCHRONIZE CACHE"
@@ -242,67 +257,51 @@ run sg_turs -n 5 "$a"
 expect_good -- sg_raw "$a" 1b 00 00 00 01 00
 expect_good -- sg_raw "$a" 1b 01 00 00 00 00
 expect_good -- sg_raw "$a" 1b 00 00 00 05 00
-expect_sense ILLEGAL_REQUEST 0x24 0x00 -- sg_raw "$a" 1b 00 00 00 03 00
-expect_sks 4 1
-expect_sense ILLEGAL_REQUEST 0x24 0x00 -- sg_raw "$a" 1b 00 00 00 20 00
-expect_sks 4 7
-expect_sense ILLEGAL_REQUEST 0x24 0x00 -- sg_raw "$a" 1b 00 00 01 01 00
-expect_sks 3 3
+xsense 5 24 00 4 1 -- "$a" 1b 00 00 00 03 00
+xsense 5 24 00 4 7 -- "$a" 1b 00 00 00 20 00
+xsense 5 24 00 3 3 -- "$a" 1b 00 00 01 01 00
 ok "START STOP: START/STOP/NO_FLUSH/IMMED accepted; LOEJ, power conditions refused"
 expect_good -- sg_raw "$a" 35 00 00 00 00 00 00 00 00 00
 expect_good -- sg_raw "$a" 35 02 00 1f ff ff 00 00 01 00
 expect_good -- sg_raw "$a" 91 00 00 00 00 00 00 1f ff ff 00 00 00 01 00 00
-expect_sense ILLEGAL_REQUEST 0x21 0x00 -- sg_raw "$a" 35 00 00 1f ff ff 00 00 02 00
-expect_sense ILLEGAL_REQUEST 0x21 0x00 -- sg_raw "$a" 91 00 00 00 00 00 00 20 00 01 00 00 00 00 00 00
+xsense 5 21 00 -- "$a" 35 00 00 1f ff ff 00 00 02 00
+xsense 5 21 00 -- "$a" 91 00 00 00 00 00 00 20 00 01 00 00 00 00 00 00
 ok "SYNCHRONIZE CACHE(10/16): range checked"
 
 echo "== negative cases"
-expect_sense ILLEGAL_REQUEST 0x20 0x00 -- sg_raw "$a" 02 00 00 00 00 00
-expect_sense ILLEGAL_REQUEST 0x20 0x00 -- sg_raw "$a" 1e 00 00 00 01 00
+xsense 5 20 00 -- "$a" 02 00 00 00 00 00
+xsense 5 20 00 -- "$a" 1e 00 00 00 01 00
 for op in 41 42 4d; do
-	expect_sense ILLEGAL_REQUEST 0x20 0x00 -- sg_raw "$a" $op 00 00 00 00 00 00 00 00 00
+	xsense 5 20 00 -- "$a" $op 00 00 00 00 00 00 00 00 00
 done
-expect_sense ILLEGAL_REQUEST 0x20 0x00 -- sg_raw "$a" 93 00 00 00 00 00 00 00 00 00 00 00 00 01 00 00
+xsense 5 20 00 -- "$a" 93 00 00 00 00 00 00 00 00 00 00 00 00 01 00 00
 ok "unknown opcodes: INVALID COMMAND OPERATION CODE"
-expect_sense ILLEGAL_REQUEST 0x24 0x00 -- sg_raw -r 36 "$a" 12 02 00 00 24 00
-expect_sks 1 1
-expect_sense ILLEGAL_REQUEST 0x24 0x00 -- sg_raw -r 36 "$a" 12 00 80 00 24 00
-expect_sks 2 -
-expect_sense ILLEGAL_REQUEST 0x24 0x00 -- sg_raw -r 36 "$a" 12 01 89 00 24 00
-expect_sks 2 -
-expect_sense ILLEGAL_REQUEST 0x24 0x00 -- sg_raw -r 36 "$a" 12 00 00 00 24 04
-expect_sks 5 2
+xsense 5 24 00 1 1 -- -r 36 "$a" 12 02 00 00 24 00
+xsense 5 24 00 2 - -- -r 36 "$a" 12 00 80 00 24 00
+xsense 5 24 00 2 - -- -r 36 "$a" 12 01 89 00 24 00
+xsense 5 24 00 5 2 -- -r 36 "$a" 12 00 00 00 24 04
 ok "INQUIRY: CmdDt, page code without EVPD, unknown VPD page, NACA"
-expect_sense ILLEGAL_REQUEST 0x24 0x00 -- sg_raw -r 512 "$a" 28 04 00 00 00 00 00 00 01 00
-expect_sks 1 2
-expect_sense ILLEGAL_REQUEST 0x24 0x00 -- sg_raw -r 512 "$a" 28 20 00 00 00 00 00 00 01 00
-expect_sks 1 5
-expect_sense ILLEGAL_REQUEST 0x24 0x00 -- sg_raw -r 512 "$a" 28 00 00 00 00 00 80 00 01 00
-expect_sks 6 7
-expect_sense ILLEGAL_REQUEST 0x24 0x00 -- sg_raw -r 512 "$a" 28 00 00 00 00 00 00 00 01 04
-expect_sks 9 2
-expect_sense ILLEGAL_REQUEST 0x24 0x00 -- sg_raw -r 512 "$a" 28 00 00 00 00 00 00 00 01 01
-expect_sks 9 0
+xsense 5 24 00 1 2 -- -r 512 "$a" 28 04 00 00 00 00 00 00 01 00
+xsense 5 24 00 1 5 -- -r 512 "$a" 28 20 00 00 00 00 00 00 01 00
+xsense 5 24 00 6 7 -- -r 512 "$a" 28 00 00 00 00 00 80 00 01 00
+xsense 5 24 00 9 2 -- -r 512 "$a" 28 00 00 00 00 00 00 00 01 04
+xsense 5 24 00 9 0 -- -r 512 "$a" 28 00 00 00 00 00 00 00 01 01
 expect_good -- sg_raw -r 512 "$a" 28 18 00 00 00 00 1f 00 01 00
 ok "READ(10): reserved bit, RDPROTECT, reserved byte 6 bit, NACA, LINK refused; DPO/FUA/group accepted"
-expect_sense ILLEGAL_REQUEST 0x21 0x00 -- sg_raw -r 1024 "$a" 28 00 00 1f ff ff 00 00 02 00
-expect_sense ILLEGAL_REQUEST 0x21 0x00 -- sg_raw -r 512 "$a" 28 00 00 20 00 00 00 00 01 00
-expect_sense ILLEGAL_REQUEST 0x21 0x00 -- sg_raw -r 512 "$a" 88 00 ff ff ff ff ff ff ff ff 00 00 00 01 00 00
-expect_sense ILLEGAL_REQUEST 0x21 0x00 -- sg_raw -r 512 "$a" 88 00 00 00 00 00 00 20 00 01 00 00 00 00 00 00
-expect_sense ILLEGAL_REQUEST 0x21 0x00 -- sg_raw -r 512 "$r" 08 1f ff ff 01 00
-expect_sense ILLEGAL_REQUEST 0x21 0x00 -- sg_raw -r 512 "$b" a8 00 00 20 00 00 00 00 00 01 00 00
+xsense 5 21 00 -- -r 1024 "$a" 28 00 00 1f ff ff 00 00 02 00
+xsense 5 21 00 -- -r 512 "$a" 28 00 00 20 00 00 00 00 01 00
+xsense 5 21 00 -- -r 512 "$a" 88 00 ff ff ff ff ff ff ff ff 00 00 00 01 00 00
+xsense 5 21 00 -- -r 512 "$a" 88 00 00 00 00 00 00 20 00 01 00 00 00 00 00 00
+xsense 5 21 00 -- -r 512 "$r" 08 1f ff ff 01 00
+xsense 5 21 00 -- -r 512 "$b" a8 00 00 20 00 00 00 00 00 01 00 00
 expect_good -- sg_raw -r 512 "$a" 28 00 00 1f ff ff 00 00 01 00
 expect_good -- sg_raw "$a" 28 00 00 20 00 00 00 00 00 00
 ok "LBA OUT OF RANGE past the end (READ 6/10/12/16); last block and 0 blocks at the end are fine"
-expect_sense ILLEGAL_REQUEST 0x24 0x00 -- sg_raw -r 512 "$a" 28 00 00 00 00 00 00 40 01 00
-expect_sks 7 -
+xsense 5 24 00 7 - -- -r 512 "$a" 28 00 00 00 00 00 00 40 01 00
 ok "transfer length above the block limits maximum: INVALID FIELD IN CDB"
-expect_sense ILLEGAL_REQUEST 0x24 0x00 -- sg_raw -r 32 "$a" 9e 11 00 00 00 00 00 00 00 00 00 00 00 20 00 00
-expect_sks 1 4
-expect_sense ILLEGAL_REQUEST 0x24 0x00 -- sg_raw -r 32 "$a" a3 0a 00 00 00 00 00 00 00 20 00 00
-expect_sks 1 4
-expect_sense ILLEGAL_REQUEST 0x24 0x00 -- sg_raw -r 32 "$a" 9e 10 00 00 00 00 00 00 00 01 00 00 00 20 00 00
-expect_sks 2 -
+xsense 5 24 00 1 4 -- -r 32 "$a" 9e 11 00 00 00 00 00 00 00 00 00 00 00 20 00 00
+xsense 5 24 00 1 4 -- -r 32 "$a" a3 0a 00 00 00 00 00 00 00 20 00 00
+xsense 5 24 00 2 - -- -r 32 "$a" 9e 10 00 00 00 00 00 00 00 01 00 00 00 20 00 00
 ok "unsupported service actions, RC16 PMI rule"
 
 echo "== data length mismatches"
