@@ -138,7 +138,12 @@ for i in 1 2 3 4; do
 	sg_raw -t 50 -r 512 "$a" 28 00 00 00 00 0$i 00 00 01 00 >/dev/null 2>&1 &
 	pids+=($!)
 done
-sleep 2
+# wait until all four are held in the delay
+for ((i = 0; i < 300; i++)); do
+	grep -q "^in_flight 4" "$CFS/devices/nullio/n0/stats" && break
+	sleep 0.1
+done
+grep -q "^in_flight 4" "$CFS/devices/nullio/n0/stats" || die "the 4 READs are not in flight"
 run sg_reset -d "$a"
 for p in "${pids[@]}"; do
 	wait "$p"
