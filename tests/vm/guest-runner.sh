@@ -69,7 +69,8 @@ cleanup() {
 		echo "== cleanup: scstuadm clear" >>"$log"
 		timeout 60 "$ROOT/build/scstuadm" clear >>"$log" 2>&1
 	fi
-	if [ -n "$(ls -A /sys/kernel/config/scstu/targets/*/ /sys/kernel/config/scstu/devices/*/ 2>/dev/null)" ]; then
+	if [ -n "$(find /sys/kernel/config/scstu/targets/ /sys/kernel/config/scstu/devices/ \
+		-mindepth 2 -maxdepth 2 -type d 2>/dev/null)" ]; then
 		echo "== cleanup: configfs not empty, removing by hand" >>"$log"
 		(. "$ROOT/tests/integration/lib.sh" && cfs_teardown) >>"$log" 2>&1
 	fi
