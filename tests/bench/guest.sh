@@ -1,27 +1,34 @@
 #!/bin/bash
-# Runs inside the VM (started by tests/bench/run.sh): the same fio workloads on
-#   scstu       scstu nullio (8 GiB) as LUN 0 of a scstu_local target, one session
-#   lio         LIO tcm_loop + rd_mcp (1 GiB of RAM), configured through configfs
-#   scsi_debug  modprobe scsi_debug dev_size_mb=1024 (all else default)
-# one at a time, each torn down before the next.  Writes to $SCSTU_RESULTS:
-# results.csv (target,workload,iops,mb_s,lat_mean_us), <target>-<workload>.terse
-# and .txt (fio output), <target>.info (device queue settings).
-#
-#   scsi_debug_nodelay  the same with delay=0 (no artificial 1-jiffy delay)
+# Runs inside the VM (started by tests/bench/run.sh).  Sets up, side by side:
+#   scstu               scstu nullio (8 GiB), LUN 0 of a scstu_local target,
+#                       one session
+#   lio                 LIO tcm_loop + rd_mcp (1 GiB of RAM) through configfs
+#   scsi_debug          modprobe scsi_debug dev_size_mb=1024, all else default
+#                       (delay=1: each command completes one jiffy later)
+#   scsi_debug_nodelay  the same device with delay=0 (set through sysfs)
+# then runs each fio workload on each target in ROUNDS short rounds, the
+# target order rotating every round, so that a change in host load (TCG on a
+# shared machine) hits every target alike.  Writes to $SCSTU_RESULTS:
+# results.csv (round,target,workload,iops,mb_s,lat_mean_us), the fio terse
+# output, <target>.info (device queue settings), scsi_debug.params, dmesg.
 #
 #   guest.sh [TARGET...]       default: scsi_debug scsi_debug_nodelay lio scstu
 #
-# Environment: SCSTU_BENCH_RUNTIME (seconds per workload, default 20),
-# SCSTU_BENCH_RAMP (default 3).
+# Environment: SCSTU_BENCH_ROUNDS (default 4), SCSTU_BENCH_RUNTIME (seconds
+# per run, default 5), SCSTU_BENCH_RAMP (default 1).
 . "$(dirname "$0")/../integration/lib.sh"
 set -u
 
 RES=$SCSTU_RESULTS
-RUNTIME=${SCSTU_BENCH_RUNTIME:-20}
-RAMP=${SCSTU_BENCH_RAMP:-3}
+ROUNDS=${SCSTU_BENCH_ROUNDS:-4}
+RUNTIME=${SCSTU_BENCH_RUNTIME:-5}
+RAMP=${SCSTU_BENCH_RAMP:-1}
 CSV=$RES/results.csv
-echo "target,workload,iops,mb_s,lat_mean_us" >"$CSV"
+echo "round,target,workload,iops,mb_s,lat_mean_us" >"$CSV"
 status=0
+declare -A DEV=()
+WORKLOADS=(randread-4k-qd32 seqread-1m-qd8)
+SDEBUG=/sys/bus/pseudo/drivers/scsi_debug
 
 # hosts_now: the SCSI host numbers that exist, sorted
 hosts_now() {
@@ -43,7 +50,7 @@ new_host() {
 	return 1
 }
 
-# prepare DEV NAME: same block-layer settings for every target, and a record
+# prepare DEV NAME: the same block-layer settings for every target, recorded
 prepare() {
 	local dev=$1 name=$2 b q
 	b=$(basename "$dev")
@@ -59,22 +66,29 @@ prepare() {
 		echo "queue_depth $(cat /sys/block/"$b"/device/queue_depth 2>/dev/null)"
 		echo "nr_hw_queues $(ls -d /sys/block/"$b"/mq/*/ 2>/dev/null | wc -l)"
 	} >"$RES/$name.info"
-	sed 's/^/  /' "$RES/$name.info"
+	echo "  $name: $(tr '\n' ' ' <"$RES/$name.info")"
 }
 
-# run_fio TARGET WORKLOAD DEV fio-args...
+# run_fio ROUND TARGET WORKLOAD
 run_fio() {
-	local tgt=$1 wl=$2 dev=$3 line iops bw lat
-	shift 3
-	echo "-- $tgt $wl: fio $* ($dev)"
+	local r=$1 tgt=$2 wl=$3 dev=${DEV[$2]} line iops bw lat mbs out args
+	case "$wl" in
+	randread-4k-qd32) args=(--rw=randread --bs=4k --iodepth=32) ;;
+	seqread-1m-qd8) args=(--rw=read --bs=1M --iodepth=8) ;;
+	esac
+	case "$tgt" in
+	scsi_debug) echo 1 >"$SDEBUG/delay" ;;
+	scsi_debug_nodelay) echo 0 >"$SDEBUG/delay" ;;
+	esac
+	out=$RES/$tgt-$wl-r$r
 	fio --name="$tgt-$wl" --filename="$dev" --direct=1 --ioengine=libaio \
 		--time_based --runtime="$RUNTIME" --ramp_time="$RAMP" --numjobs=1 \
-		--group_reporting "$@" --output-format=terse --terse-version=3 \
-		>"$RES/$tgt-$wl.terse" 2>"$RES/$tgt-$wl.err"
-	line=$(grep '^3;' "$RES/$tgt-$wl.terse" | head -1)
+		--group_reporting "${args[@]}" --output-format=terse --terse-version=3 \
+		>"$out.terse" 2>"$out.err"
+	line=$(grep '^3;' "$out.terse" | head -1)
 	if [ -z "$line" ]; then
-		echo "   fio failed: $(head -5 "$RES/$tgt-$wl.err")"
-		echo "$tgt,$wl,,," >>"$CSV"
+		echo "   round $r $tgt $wl: fio failed: $(head -3 "$out.err")"
+		echo "$r,$tgt,$wl,,," >>"$CSV"
 		status=1
 		return
 	fi
@@ -82,114 +96,128 @@ run_fio() {
 	bw=$(cut -d';' -f7 <<<"$line")
 	lat=$(cut -d';' -f40 <<<"$line")
 	read -r mbs lat < <(awk -v b="$bw" -v l="$lat" 'BEGIN { printf "%.1f %.0f\n", b * 1024 / 1e6, l }')
-	echo "   $iops IOPS, $mbs MB/s, mean latency $lat us"
-	echo "$tgt,$wl,$iops,$mbs,$lat" >>"$CSV"
+	printf '   round %s %-19s %-17s %7s IOPS %8s MB/s %7s us\n' "$r" "$tgt" "$wl" "$iops" "$mbs" "$lat"
+	echo "$r,$tgt,$wl,$iops,$mbs,$lat" >>"$CSV"
 }
 
-workloads() {
-	local tgt=$1 dev=$2
-	prepare "$dev" "$tgt"
-	run_fio "$tgt" randread-4k-qd32 "$dev" --rw=randread --bs=4k --iodepth=32
-	run_fio "$tgt" seqread-1m-qd8 "$dev" --rw=read --bs=1M --iodepth=8
-}
-
-fail_target() {
+setup_failed() {
 	echo "!! $1: $2"
-	echo "$1,randread-4k-qd32,,," >>"$CSV"
-	echo "$1,seqread-1m-qd8,,," >>"$CSV"
 	status=1
 }
 
-modprobe sd_mod
-modprobe sg
-
-# sdebug NAME PARAMS...: scsi_debug loaded with PARAMS, benchmarked as NAME
-sdebug() {
-	local name=$1 before h dev
-	shift
+setup_scsi_debug() {
+	local before h dev
+	[ -d "$SDEBUG" ] && { DEV[$1]=${DEV[scsi_debug]:-${DEV[scsi_debug_nodelay]}}; return; }
 	before=$(hosts_now)
-	modprobe scsi_debug "$@" || { fail_target "$name" "modprobe failed"; return; }
-	h=$(new_host "$before") || { fail_target "$name" "no SCSI host"; return; }
-	dev=$(sd_of_lun "$h" 0) || { fail_target "$name" "no /dev/sdX"; return; }
+	modprobe scsi_debug dev_size_mb=1024 || { setup_failed "$1" "modprobe failed"; return; }
 	grep -H . /sys/module/scsi_debug/parameters/* 2>/dev/null |
-		sed 's|/sys/module/scsi_debug/parameters/||' >"$RES/$name.params"
-	workloads "$name" "$dev"
-	rmmod scsi_debug
+		sed 's|/sys/module/scsi_debug/parameters/||' >"$RES/scsi_debug.params"
+	h=$(new_host "$before") || { setup_failed "$1" "no SCSI host"; return; }
+	dev=$(sd_of_lun "$h" 0) || { setup_failed "$1" "no /dev/sdX"; return; }
+	prepare "$dev" scsi_debug
+	DEV[$1]=$dev
 }
 
-# Debian's defaults: every command completes after delay=1 jiffy (4 ms)
-bench_scsi_debug() {
-	sdebug scsi_debug dev_size_mb=1024
-}
+LIO=/sys/kernel/config/target
+LIO_RD=$LIO/core/rd_mcp_0/rd0
+LIO_TPG=$LIO/loopback/naa.50014050deadbe01/tpgt_1
 
-# the same without the artificial delay (a stronger baseline)
-bench_scsi_debug_nodelay() {
-	sdebug scsi_debug_nodelay dev_size_mb=1024 delay=0
-}
-
-bench_lio() {
-	local before h dev T=/sys/kernel/config/target
-	local rd=$T/core/rd_mcp_0/rd0 tpg=$T/loopback/naa.50014050deadbe01/tpgt_1
+setup_lio() {
+	local before h dev
 	before=$(hosts_now)
 	modprobe target_core_mod && modprobe tcm_loop ||
-		{ fail_target lio "modprobe failed"; return; }
+		{ setup_failed lio "modprobe failed"; return; }
 	# the nexus before the LUN, so that the initiator's scan finds it
 	{
-		mkdir -p "$rd" &&
-		echo "rd_pages=262144" >"$rd/control" &&	# 262144 x 4 KiB = 1 GiB
-		echo 1 >"$rd/enable" &&
-		mkdir -p "$tpg" &&
-		echo naa.50014050deadbe02 >"$tpg/nexus" &&
-		mkdir -p "$tpg/lun/lun_0" &&
-		ln -s "$rd" "$tpg/lun/lun_0/port0"
-	} || { fail_target lio "configfs setup failed"; return; }
-	h=$(new_host "$before") || { fail_target lio "no SCSI host"; return; }
+		mkdir -p "$LIO_RD" &&
+		echo "rd_pages=262144" >"$LIO_RD/control" &&	# x 4 KiB = 1 GiB
+		echo 1 >"$LIO_RD/enable" &&
+		mkdir -p "$LIO_TPG" &&
+		echo naa.50014050deadbe02 >"$LIO_TPG/nexus" &&
+		mkdir -p "$LIO_TPG/lun/lun_0" &&
+		ln -s "$LIO_RD" "$LIO_TPG/lun/lun_0/port0"
+	} || { setup_failed lio "configfs setup failed"; return; }
+	h=$(new_host "$before") || { setup_failed lio "no SCSI host"; return; }
 	# tcm_loop puts the LUNs on SCSI target id = tpgt (1)
-	dev=$(sd_of_lun "$h" 0 1) || { fail_target lio "no /dev/sdX"; return; }
-	workloads lio "$dev"
-	rm -f "$tpg/lun/lun_0/port0"
-	rmdir "$tpg/lun/lun_0" "$tpg" "$(dirname "$tpg")" "$rd" "$(dirname "$rd")"
-	rmmod tcm_loop target_core_mod 2>/dev/null
+	dev=$(sd_of_lun "$h" 0 1) || { setup_failed lio "no /dev/sdX"; return; }
+	prepare "$dev" lio
+	DEV[lio]=$dev
 }
 
-bench_scstu() {
-	local h dev t=$CFS/targets/local/bench
-	( load_modules ) || { fail_target scstu "cannot load the scstu modules"; return; }
+SCSTU_T=$CFS/targets/local/bench
+SCSTU_SESS=$SCSTU_T/sessions/iqn.2026-11.org.scstu:bench
+
+setup_scstu() {
+	local h dev
+	( load_modules ) || { setup_failed scstu "cannot load the scstu modules"; return; }
 	{
 		mkdir "$CFS/devices/nullio/null0" &&
 		echo $((8 << 30)) >"$CFS/devices/nullio/null0/size" &&
 		echo 1 >"$CFS/devices/nullio/null0/enable" &&
-		mkdir "$t" && mkdir "$t/luns/0" &&
-		ln -s "$CFS/devices/nullio/null0" "$t/luns/0/device" &&
-		mkdir "$t/sessions/iqn.2026-11.org.scstu:bench"
-	} || { fail_target scstu "configfs setup failed"; return; }
-	h=$(cat "$t/sessions/iqn.2026-11.org.scstu:bench/host") ||
-		{ fail_target scstu "no host attribute"; return; }
-	dev=$(sd_of_lun "$h" 0) || { fail_target scstu "no /dev/sdX"; return; }
-	workloads scstu "$dev"
-	cat "$CFS/devices/nullio/null0/stats" >"$RES/scstu.stats" 2>/dev/null
-	rmdir "$t/sessions/iqn.2026-11.org.scstu:bench"
-	rm -f "$t/luns/0/device"
-	rmdir "$t/luns/0" "$t"
-	echo 0 >"$CFS/devices/nullio/null0/enable"
-	rmdir "$CFS/devices/nullio/null0"
-	unload_modules
+		mkdir "$SCSTU_T" && mkdir "$SCSTU_T/luns/0" &&
+		ln -s "$CFS/devices/nullio/null0" "$SCSTU_T/luns/0/device" &&
+		mkdir "$SCSTU_SESS"
+	} || { setup_failed scstu "configfs setup failed"; return; }
+	h=$(cat "$SCSTU_SESS/host") || { setup_failed scstu "no host attribute"; return; }
+	dev=$(sd_of_lun "$h" 0) || { setup_failed scstu "no /dev/sdX"; return; }
+	prepare "$dev" scstu
+	DEV[scstu]=$dev
+}
+
+teardown() {
+	if [ -d "$SCSTU_T" ]; then
+		cat "$CFS/devices/nullio/null0/stats" >"$RES/scstu.stats" 2>/dev/null
+		cfs_teardown
+		unload_modules || echo "!! scstu: modules would not unload"
+	fi
+	if [ -d "$LIO_TPG" ]; then
+		rm -f "$LIO_TPG/lun/lun_0/port0"
+		rmdir "$LIO_TPG/lun/lun_0" "$LIO_TPG" "$(dirname "$LIO_TPG")" \
+			"$LIO_RD" "$(dirname "$LIO_RD")"
+		rmmod tcm_loop target_core_mod 2>/dev/null
+	fi
+	rmmod scsi_debug 2>/dev/null
 }
 
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(scsi_debug scsi_debug_nodelay lio scstu)
 {
 	echo "kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { print $2 " kB" }' /proc/meminfo)"
-	echo "fio $(fio --version), runtime ${RUNTIME}s after ${RAMP}s ramp"
+	echo "$(fio --version), $ROUNDS rounds of ${RUNTIME}s after ${RAMP}s ramp per target and workload"
+	echo "targets: ${targets[*]}"
 } | tee "$RES/env.txt"
+
+modprobe sd_mod
+modprobe sg
+echo "== setup"
 for tg in "${targets[@]}"; do
-	echo "== $tg"
-	"bench_$tg"
+	case "$tg" in
+	scsi_debug | scsi_debug_nodelay) setup_scsi_debug "$tg" ;;
+	lio) setup_lio ;;
+	scstu) setup_scstu ;;
+	*) setup_failed "$tg" "unknown target" ;;
+	esac
 done
+
+n=${#targets[@]}
+for ((r = 1; r <= ROUNDS; r++)); do
+	echo "== round $r of $ROUNDS"
+	for wl in "${WORKLOADS[@]}"; do
+		for ((i = 0; i < n; i++)); do
+			tg=${targets[$(((i + r - 1) % n))]}
+			if [ -z "${DEV[$tg]:-}" ]; then
+				echo "$r,$tg,$wl,,," >>"$CSV"
+				continue
+			fi
+			run_fio "$r" "$tg" "$wl"
+		done
+	done
+done
+
+echo "== teardown"
+teardown
 dmesg >"$RES/dmesg.txt"
-if bash "$ROOT/tests/vm/guest-runner.sh" --check-dmesg "$RES/dmesg.txt"; then
-	:
-else
+if ! bash "$ROOT/tests/vm/guest-runner.sh" --check-dmesg "$RES/dmesg.txt"; then
 	echo "!! kernel problems in dmesg (see dmesg.txt)"
 	status=1
 fi
