@@ -147,7 +147,9 @@ static int rd_alloc_page(struct scstu_null_dev *nd, pgoff_t idx,
 		__free_page(page);
 		if (xa_is_err(old))
 			return xa_err(old);
+		return 0;
 	}
+	atomic_long_inc(&nd->nr_pages);
 	return 0;
 }
 
@@ -291,6 +293,7 @@ static void rd_trim(struct scstu_null_dev *nd, u64 from)
 	}
 	xa_for_each_start(&nd->pages, idx, page, first) {
 		xa_erase_irq(&nd->pages, idx);
+		atomic_long_dec(&nd->nr_pages);
 		list_add(&page->lru, &victims);
 		cond_resched();
 	}
@@ -314,6 +317,7 @@ static void rd_free_all(struct scstu_null_dev *nd)
 		cond_resched();
 	}
 	xa_destroy(&nd->pages);
+	atomic_long_set(&nd->nr_pages, 0);
 }
 
 /* ------------------------------------------------------------------------
@@ -755,6 +759,17 @@ CONFIGFS_ATTR(scstu_null_, serial);
 CONFIGFS_ATTR(scstu_null_, delay_ms);
 CONFIGFS_ATTR(scstu_null_, write_cache);
 
+/* ramdisk: bytes of RAM holding data (pages are allocated on first write) */
+static ssize_t scstu_null_used_bytes_show(struct config_item *item,
+					  char *page)
+{
+	return sysfs_emit(page, "%ld\n",
+			  atomic_long_read(&item_to_nd(item)->nr_pages) <<
+			  PAGE_SHIFT);
+}
+
+CONFIGFS_ATTR_RO(scstu_null_, used_bytes);
+
 static struct configfs_attribute *scstu_null_attrs[] = {
 	&scstu_null_attr_size,
 	&scstu_null_attr_block_size,
@@ -764,6 +779,7 @@ static struct configfs_attribute *scstu_null_attrs[] = {
 	&scstu_null_attr_serial,
 	&scstu_null_attr_delay_ms,
 	&scstu_null_attr_write_cache,
+	&scstu_null_attr_used_bytes,
 	NULL,
 };
 

@@ -61,6 +61,7 @@ struct scstu_null_dev {
 
 	/* ramdisk: page index (byte offset >> PAGE_SHIFT) -> struct page */
 	struct xarray pages;
+	atomic_long_t nr_pages;		/* pages allocated */
 };
 
 static inline struct scstu_null_dev *to_null_dev(struct scstu_dev *dev)

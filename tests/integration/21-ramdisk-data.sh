@@ -183,11 +183,17 @@ sgm=$(sg_of_lun "$h" 2) || die "no sg for LUN 2"
 sg_turs -n 3 "$sgm" >/dev/null 2>&1
 sync
 echo 3 >/proc/sys/vm/drop_caches
-m0=$(memavail_mb)
+[ "$(cat "$CFS/devices/ramdisk/rdm/used_bytes")" = 0 ] || die "fresh ramdisk uses memory"
 run bash -c "head -c $((96 << 20)) /dev/urandom | dd of=$sdm bs=1M oflag=direct status=none"
+used=$(cat "$CFS/devices/ramdisk/rdm/used_bytes")
+[ "$used" = $((96 << 20)) ] || die "96 MiB written, used_bytes $used"
+cfs_write "$CFS/devices/ramdisk/rdm/size" $((32 << 20))
+used=$(cat "$CFS/devices/ramdisk/rdm/used_bytes")
+[ "$used" = $((32 << 20)) ] || die "shrunk to 32 MiB, used_bytes $used"
+ok "used_bytes follows writes (96 MiB) and shrinking (32 MiB)"
+sync
+echo 3 >/proc/sys/vm/drop_caches
 m1=$(memavail_mb)
-echo "MemAvailable: $m0 MiB before, $m1 MiB after writing 96 MiB"
-[ $((m0 - m1)) -ge 80 ] || die "96 MiB written but only $((m0 - m1)) MiB used"
 run rm "$T/luns/2/device"
 run rmdir "$T/luns/2"
 for ((i = 0; i < 100; i++)); do
@@ -197,6 +203,7 @@ done
 cfs_write "$CFS/devices/ramdisk/rdm/enable" 0
 run rmdir "$CFS/devices/ramdisk/rdm"
 m2=$(memavail_mb)
-echo "MemAvailable: $m2 MiB after rmdir"
-[ $((m2 - m1)) -ge 80 ] || die "rmdir gave back only $((m2 - m1)) MiB"
+echo "MemAvailable: $m1 MiB before, $m2 MiB after rmdir"
+# 32 MiB of pages go back; other activity makes MemAvailable noisy
+[ $((m2 - m1)) -ge 16 ] || die "rmdir gave back only $((m2 - m1)) MiB"
 ok "the ramdisk's pages are freed on rmdir"

@@ -164,54 +164,75 @@ sd_of_lun() {
 	_node_of "$1:0:${3:-0}:$2" block
 }
 
-# Sense key names accepted by expect_sense (or give the number).
+# Sense key names accepted by expect_sense (or give the number): sets _KEY.
 _sense_key_num() {
 	case "${1^^}" in
-	NO_SENSE) echo 0 ;;
-	RECOVERED_ERROR) echo 1 ;;
-	NOT_READY) echo 2 ;;
-	MEDIUM_ERROR) echo 3 ;;
-	HARDWARE_ERROR) echo 4 ;;
-	ILLEGAL_REQUEST) echo 5 ;;
-	UNIT_ATTENTION) echo 6 ;;
-	DATA_PROTECT) echo 7 ;;
-	BLANK_CHECK) echo 8 ;;
-	ABORTED_COMMAND) echo 11 ;;
-	VOLUME_OVERFLOW) echo 13 ;;
-	MISCOMPARE) echo 14 ;;
-	*) echo $((16#${1#0x})) ;;
+	NO_SENSE) _KEY=0 ;;
+	RECOVERED_ERROR) _KEY=1 ;;
+	NOT_READY) _KEY=2 ;;
+	MEDIUM_ERROR) _KEY=3 ;;
+	HARDWARE_ERROR) _KEY=4 ;;
+	ILLEGAL_REQUEST) _KEY=5 ;;
+	UNIT_ATTENTION) _KEY=6 ;;
+	DATA_PROTECT) _KEY=7 ;;
+	BLANK_CHECK) _KEY=8 ;;
+	ABORTED_COMMAND) _KEY=11 ;;
+	VOLUME_OVERFLOW) _KEY=13 ;;
+	MISCOMPARE) _KEY=14 ;;
+	*) _KEY=$((16#${1#0x})) ;;
 	esac
 }
 
 # _with_raw_sense CMD...: run CMD (sg_raw gets -v so that it prints the raw
-# sense bytes), output in $_OUT, exit code in $_RC.
+# sense bytes), output in $_OUT, exit code in $_RC. Pure bash below this
+# point: under TCG every extra process costs a noticeable fraction of a second.
 _with_raw_sense() {
-	local cmd=("$@")
-	if [ "$(basename "${cmd[0]}")" = sg_raw ]; then
+	local cmd=("$@") line
+	if [ "${cmd[0]##*/}" = sg_raw ]; then
 		cmd=("${cmd[0]}" -v "${cmd[@]:1}")
 	fi
 	echo "+ ${cmd[*]}"
 	_OUT=$("${cmd[@]}" 2>&1)
 	_RC=$?
-	echo "$_OUT" | sed 's/^/    /'
+	while IFS= read -r line; do
+		printf '    %s\n' "$line"
+	done <<<"$_OUT"
 }
 
-# _parse_sense: from $_OUT's "Raw sense data (in hex)" dump, print
+# _parse_sense: from $_OUT's "Raw sense data (in hex)" dump, set _SENSE to
 # "KEY ASC ASCQ" in decimal; status 1 if there is no sense.
 _parse_sense() {
-	local b
-	b=($(echo "$_OUT" | awk '
-		/Raw sense data/ { on = 1; next }
-		on && /^[ \t]+([0-9a-fA-F][0-9a-fA-F][ \t]*)+$/ { print; next }
-		on { on = 0 }'))
+	local line on=0 b=() w
+	while IFS= read -r line; do
+		if [ $on = 0 ]; then
+			[[ $line == *"Raw sense data"* ]] && on=1
+			continue
+		fi
+		[[ $line =~ ^[[:space:]]+([0-9a-fA-F]{2}[[:space:]]*)+$ ]] || break
+		for w in $line; do b+=("$w"); done
+	done <<<"$_OUT"
 	[ ${#b[@]} -ge 4 ] || return 1
 	case $((16#${b[0]} & 0x7f)) in
 	$((0x72)) | $((0x73))) # descriptor format
-		echo "$((16#${b[1]} & 0xf)) $((16#${b[2]})) $((16#${b[3]}))" ;;
+		_SENSE="$((16#${b[1]} & 0xf)) $((16#${b[2]})) $((16#${b[3]}))" ;;
 	*) # fixed format
 		[ ${#b[@]} -ge 14 ] || return 1
-		echo "$((16#${b[2]} & 0xf)) $((16#${b[12]})) $((16#${b[13]}))" ;;
+		_SENSE="$((16#${b[2]} & 0xf)) $((16#${b[12]})) $((16#${b[13]}))" ;;
 	esac
+}
+
+# _scsi_status: the "SCSI Status:" sg_raw printed in $_OUT, into _STATUS
+_scsi_status() {
+	local line
+	_STATUS=
+	while IFS= read -r line; do
+		if [[ $line == "SCSI Status: "* ]]; then
+			_STATUS=${line#SCSI Status: }
+			_STATUS=${_STATUS%"${_STATUS##*[![:space:]]}"}
+			return 0
+		fi
+	done <<<"$_OUT"
+	return 1
 }
 
 # expect_sense KEY ASC ASCQ -- CMD...: CMD (an sg3_utils command, best sg_raw)
@@ -219,20 +240,21 @@ _parse_sense() {
 # KEY is a number (hex) or a name (ILLEGAL_REQUEST, ...); ASC/ASCQ are hex.
 # Example: expect_sense ILLEGAL_REQUEST 0x20 0x00 -- sg_raw /dev/sg1 ff 00 00 00 00 00
 expect_sense() {
-	local key asc ascq got exp cmdline
-	key=$(_sense_key_num "$1")
+	local key asc ascq exp cmdline g
+	_sense_key_num "$1"
+	key=$_KEY
 	asc=$((16#${2#0x}))
 	ascq=$((16#${3#0x}))
 	shift 3
 	[ "${1:-}" = "--" ] && shift
 	cmdline="$*"
-	exp=$(printf '%x/%02x/%02x' "$key" "$asc" "$ascq")
+	printf -v exp '%x/%02x/%02x' "$key" "$asc" "$ascq"
 	_with_raw_sense "$@"
-	got=$(_parse_sense) ||
+	_parse_sense ||
 		die "expected sense $exp, got no sense data (exit $_RC): $cmdline"
-	if [ "$got" != "$key $asc $ascq" ]; then
-		set -- $got
-		die "expected sense $exp, got $(printf '%x/%02x/%02x' "$1" "$2" "$3"): $cmdline"
+	if [ "$_SENSE" != "$key $asc $ascq" ]; then
+		g=($_SENSE)
+		die "expected sense $exp, got $(printf '%x/%02x/%02x' "${g[@]}"): $cmdline"
 	fi
 	ok "sense $exp as expected"
 }
@@ -240,12 +262,12 @@ expect_sense() {
 # expect_status STATUS -- sg_raw ...: the SCSI status printed by sg_raw must
 # be STATUS (e.g. "Reservation Conflict", "Good", "Busy"; case-insensitive).
 expect_status() {
-	local want=$1 got
+	local want=$1
 	shift
 	[ "${1:-}" = "--" ] && shift
 	_with_raw_sense "$@"
-	got=$(echo "$_OUT" | sed -n 's/^SCSI Status: *//p' | head -1 | sed 's/[[:space:]]*$//')
-	[ "${got,,}" = "${want,,}" ] || die "expected SCSI status '$want', got '${got:-none}' (exit $_RC): $*"
+	_scsi_status
+	[ "${_STATUS,,}" = "${want,,}" ] || die "expected SCSI status '$want', got '${_STATUS:-none}' (exit $_RC): $*"
 	ok "SCSI status $want as expected"
 }
 
@@ -254,11 +276,11 @@ expect_good() {
 	[ "${1:-}" = "--" ] && shift
 	_with_raw_sense "$@"
 	[ "$_RC" = 0 ] || die "expected success, got exit $_RC: $*"
-	if [ "$(basename "$1")" = sg_raw ]; then
-		echo "$_OUT" | grep -q '^SCSI Status: Good' ||
-			die "expected SCSI status Good: $*"
+	if [ "${1##*/}" = sg_raw ]; then
+		_scsi_status && [ "$_STATUS" = Good ] ||
+			die "expected SCSI status Good, got '${_STATUS:-none}': $*"
 	fi
-	ok "$(basename "$1") succeeded"
+	ok "${1##*/} succeeded"
 }
 
 # cfs_write FILE VALUE: write VALUE to a configfs attribute, die on error.
