@@ -8,22 +8,7 @@ set -u
 
 T=$CFS/targets/local/t0
 
-teardown() {
-	local t d
-	for t in "$CFS"/targets/local/*/; do
-		[ -d "$t" ] || continue
-		rmdir "$t"/sessions/* 2>/dev/null
-		rm -f "$t"/luns/*/device
-		rmdir "$t"/luns/* 2>/dev/null
-		rmdir "$t"
-	done
-	for d in "$CFS"/devices/nullio/*/ "$CFS"/devices/ramdisk/*/; do
-		[ -d "$d" ] || continue
-		echo 0 >"$d/enable"
-		rmdir "$d"
-	done
-}
-trap teardown EXIT
+trap cfs_teardown EXIT
 
 # check_fio LOG: fio succeeded without verification errors
 check_fio() {

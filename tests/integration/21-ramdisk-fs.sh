@@ -8,23 +8,7 @@ set -u
 T=$CFS/targets/local/t0
 MNT=/tmp/scstu-mnt
 
-teardown() {
-	local t d
-	mountpoint -q "$MNT" && umount "$MNT"
-	for t in "$CFS"/targets/local/*/; do
-		[ -d "$t" ] || continue
-		rmdir "$t"/sessions/* 2>/dev/null
-		rm -f "$t"/luns/*/device
-		rmdir "$t"/luns/* 2>/dev/null
-		rmdir "$t"
-	done
-	for d in "$CFS"/devices/nullio/*/ "$CFS"/devices/ramdisk/*/; do
-		[ -d "$d" ] || continue
-		echo 0 >"$d/enable"
-		rmdir "$d"
-	done
-}
-trap teardown EXIT
+trap 'mountpoint -q "$MNT" && umount "$MNT"; cfs_teardown' EXIT
 
 load_modules
 for n in rd512 rd4k; do

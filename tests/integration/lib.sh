@@ -61,6 +61,10 @@ unload_modules() {
 cfs_teardown() {
 	local t g l x d left=0
 	[ -d "$CFS" ] || return 0
+	# delayed commands would make every session removal wait
+	for d in "$CFS"/devices/*/*/; do
+		[ -f "$d/delay_ms" ] && echo 0 >"$d/delay_ms"
+	done
 	for t in "$CFS"/targets/*/*/; do
 		[ -d "$t" ] || continue
 		for x in "$t"sessions/*/; do
