@@ -20,32 +20,6 @@ A=iqn.2026-11.org.scstu:apply-a
 B=iqn.2026-11.org.scstu:apply-b
 T=$CFS/targets/local/lt
 
-# listing FILE: every configfs entry under $CFS, link targets, and the value
-# of every readable attribute except statistics and the (volatile) SCSI
-# host number of a session. Built-ins only per entry (TCG: forks are slow).
-listing() {
-	local type mode path link v
-	(cd "$CFS" && find . -mindepth 1 -printf '%y %m %p %l\n' | sort -k3) |
-	while read -r type mode path link; do
-		case "$type" in
-		d) echo "$path/" ;;
-		l) echo "$path -> ${link##*/scstu/}" ;;
-		f)
-			case "$path" in
-			*/stats | */sessions/*/host) echo "$path"; continue ;;
-			esac
-			if [ $((8#$mode & 0444)) = 0 ]; then
-				echo "$path (write-only)"
-				continue
-			fi
-			v=
-			IFS= read -r -d '' v <"$CFS/$path"
-			v=${v%$'\n'}
-			echo "$path = ${v//$'\n'/ }"
-			;;
-		esac
-	done >"$1"
-}
 
 # plan FILE: scstuadm apply --dry-run output
 plan() {
@@ -122,9 +96,9 @@ run "$SCSTUADM" check "$W/dump.conf"
 plan "$W/dump.conf"
 [ -s "$W/plan.out" ] && { cat "$W/plan.out"; die "the dump plans operations"; }
 ok "apply --dry-run of the dump prints nothing"
-listing "$W/before"
+cfs_listing "$W/before"
 run "$SCSTUADM" apply "$W/dump.conf"
-listing "$W/after"
+cfs_listing "$W/after"
 diff -u "$W/before" "$W/after" || die "applying the dump changed configfs"
 "$SCSTUADM" dump >"$W/dump2.conf"
 diff -u "$W/dump.conf" "$W/dump2.conf" || die "dump after applying the dump differs"
@@ -137,7 +111,7 @@ cat "$W/plan.out"
 [ "$(cat "$W/plan.out")" = "write devices/ramdisk/rd0/size = 134217728 (was 67108864)" ] ||
 	die "plan for one changed size is not exactly that one write"
 run "$SCSTUADM" apply "$W/b.conf"
-listing "$W/after2"
+cfs_listing "$W/after2"
 diff "$W/after" "$W/after2" >"$W/diff" && die "nothing changed"
 cat "$W/diff"
 [ "$(grep -c '^[<>]' "$W/diff")" = 2 ] || die "more than one line changed"

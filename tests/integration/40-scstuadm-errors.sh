@@ -18,33 +18,6 @@ A=iqn.2026-11.org.scstu:err-a
 B=iqn.2026-11.org.scstu:err-b
 T=$CFS/targets/local/lt
 
-# listing FILE: configfs entries, link targets, attribute values (except
-# statistics and the SCSI host number of a session, which a re-created
-# session gets anew)
-listing() {
-	local type mode path link v
-	(cd "$CFS" && find . -mindepth 1 -printf '%y %m %p %l\n' | sort -k3) |
-	while read -r type mode path link; do
-		case "$type" in
-		d) echo "$path/" ;;
-		l) echo "$path -> ${link##*/scstu/}" ;;
-		f)
-			case "$path" in
-			*/stats | */sessions/*/host) echo "$path"; continue ;;
-			esac
-			if [ $((8#$mode & 0444)) = 0 ]; then
-				echo "$path (write-only)"
-				continue
-			fi
-			v=
-			IFS= read -r -d '' v <"$CFS/$path"
-			v=${v%$'\n'}
-			echo "$path = ${v//$'\n'/ }"
-			;;
-		esac
-	done >"$1"
-}
-
 # expect_fail RC FILE: scstuadm apply FILE exits RC; output in $W/err
 expect_apply_fail() {
 	local want=$1 rc
@@ -63,7 +36,7 @@ has() {
 }
 
 unchanged() {
-	listing "$W/now"
+	cfs_listing "$W/now"
 	diff -u "$W/before" "$W/now" || die "configfs changed: $*"
 	ok "configfs unchanged ($*)"
 }
@@ -93,7 +66,7 @@ CONF
 run "$SCSTUADM" apply "$W/base.conf"
 # a non-default value that only the rollback of a device removal restores
 cfs_write "$CFS/devices/nullio/n0/delay_ms" 3
-listing "$W/before"
+cfs_listing "$W/before"
 
 echo "== syntax errors"
 cat >"$W/syntax.conf" <<'CONF'

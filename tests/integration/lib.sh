@@ -292,3 +292,30 @@ cfs_write() {
 	echo "+ echo $2 > $1"
 	echo "$2" >"$1" || die "writing '$2' to $1 failed"
 }
+
+# cfs_listing FILE: every configfs entry under $CFS, link targets, and the value
+# of every readable attribute except statistics and the (volatile) SCSI
+# host number of a session. Built-ins only per entry (TCG: forks are slow).
+cfs_listing() {
+	local type mode path link v
+	(cd "$CFS" && find . -mindepth 1 -printf '%y %m %p %l\n' | sort -k3) |
+	while read -r type mode path link; do
+		case "$type" in
+		d) echo "$path/" ;;
+		l) echo "$path -> ${link##*/scstu/}" ;;
+		f)
+			case "$path" in
+			*/stats | */sessions/*/host) echo "$path"; continue ;;
+			esac
+			if [ $((8#$mode & 0444)) = 0 ]; then
+				echo "$path (write-only)"
+				continue
+			fi
+			v=
+			IFS= read -r -d '' v <"$CFS/$path"
+			v=${v%$'\n'}
+			echo "$path = ${v//$'\n'/ }"
+			;;
+		esac
+	done >"$1"
+}
