@@ -81,6 +81,8 @@ static void scstu_td_remove(struct scstu_tgt_dev *td)
 			dev->reserved_by = NULL;
 	}
 	spin_unlock_irqrestore(&dev->lock, flags);
+	if (dev->be->nexus_event)
+		dev->be->nexus_event(dev, td->sess, td->lun, false);
 	call_rcu(&td->rcu, scstu_td_free_rcu);
 }
 
@@ -152,7 +154,10 @@ static bool scstu_sess_rebuild(struct scstu_session *sess, bool initial)
 			spin_unlock_irqrestore(&l->dev->lock, flags);
 			percpu_ref_exit(&td->ref);
 			kfree(td);
+			continue;
 		}
+		if (l->dev->be->nexus_event)
+			l->dev->be->nexus_event(l->dev, sess, idx, true);
 	}
 	return changed;
 }
@@ -263,3 +268,16 @@ unsigned int scstu_session_luns(struct scstu_session *sess, u64 *luns,
 	return n;
 }
 EXPORT_SYMBOL_GPL(scstu_session_luns);
+
+void scstu_dev_visit_nexuses(struct scstu_dev *dev,
+			      struct scstu_nexus_visitor *v)
+{
+	struct scstu_tgt_dev *td;
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	list_for_each_entry(td, &dev->tgt_devs, dev_node)
+		v->fn(v, dev, td->sess, td->lun);
+	spin_unlock_irqrestore(&dev->lock, flags);
+}
+EXPORT_SYMBOL_GPL(scstu_dev_visit_nexuses);

@@ -113,8 +113,17 @@ void scstu_tmf_release_reservation(struct scstu_dev *dev,
 	spin_unlock_irqrestore(&dev->lock, flags);
 }
 
+/* Tell the backend, once the aborted commands have finished. */
+static void scstu_reset_notify(struct scstu_dev *dev, struct scstu_tmf *tmf,
+			       u64 lun)
+{
+	if (dev->be->reset)
+		dev->be->reset(dev, tmf->fn, tmf->sess, lun);
+}
+
 /* LOGICAL UNIT RESET semantics on one device (also used by TARGET RESET) */
-static unsigned int scstu_reset_dev(struct scstu_dev *dev)
+static unsigned int scstu_reset_dev(struct scstu_dev *dev,
+				    struct scstu_tmf *tmf, u64 lun)
 {
 	struct scstu_abort_scope s = { };
 	unsigned int n = scstu_abort_dev(dev, &s);
@@ -122,6 +131,7 @@ static unsigned int scstu_reset_dev(struct scstu_dev *dev)
 	scstu_tmf_release_reservation(dev, NULL);
 	/* BUS DEVICE RESET FUNCTION OCCURRED, on every I_T nexus */
 	scstu_dev_ua(dev, NULL, 0x29, 0x03);
+	scstu_reset_notify(dev, tmf, lun);
 	return n;
 }
 
@@ -161,7 +171,7 @@ static void scstu_tmf_lun(struct scstu_tmf *tmf)
 		tmf->nr_aborted = scstu_abort_dev(td->dev, &s);
 		break;
 	default:	/* LUN RESET */
-		tmf->nr_aborted = scstu_reset_dev(td->dev);
+		tmf->nr_aborted = scstu_reset_dev(td->dev, tmf, td->lun);
 		break;
 	}
 }
@@ -178,6 +188,7 @@ static void scstu_tmf_nexus(struct scstu_tmf *tmf)
 		scstu_tmf_release_reservation(td->dev, sess);
 		/* I_T NEXUS LOSS OCCURRED */
 		scstu_ua_add(td, 0x29, 0x07);
+		scstu_reset_notify(td->dev, tmf, td->lun);
 	}
 }
 
@@ -216,7 +227,7 @@ static void scstu_tmf_target(struct scstu_tmf *tmf)
 		}
 	}
 	for (i = 0; i < nr; i++)
-		tmf->nr_aborted += scstu_reset_dev(devs[i]);
+		tmf->nr_aborted += scstu_reset_dev(devs[i], tmf, U64_MAX);
 	kfree(devs);
 }
 

@@ -310,6 +310,26 @@ struct scstu_backend {
 	 */
 	void (*abort_cmd)(struct scstu_cmd *cmd);
 
+	/*
+	 * Optional: an I_T_L nexus to the device appeared (added) or went
+	 * away. Process context, target mutex held: copy what is needed
+	 * (sess->initiator, sess->tgt->name, sess->id) and return quickly.
+	 * lun is the LUN number (0..16383). When a nexus goes away every
+	 * command it carried has finished.
+	 */
+	void (*nexus_event)(struct scstu_dev *dev, struct scstu_session *sess,
+			    u64 lun, bool added);
+
+	/*
+	 * Optional: LOGICAL UNIT RESET, TARGET RESET (fn tells which) or
+	 * I_T NEXUS RESET reached the device through sess; every command it
+	 * aborted has finished. Process context, target mutex held; may
+	 * sleep, but must return within a bounded time. lun is the LUN
+	 * number, U64_MAX for TARGET RESET.
+	 */
+	void (*reset)(struct scstu_dev *dev, enum scstu_tmf_fn fn,
+		      struct scstu_session *sess, u64 lun);
+
 	/* Backend configfs attributes (NULL terminated). */
 	struct configfs_attribute **dev_attrs;
 
@@ -358,6 +378,18 @@ static inline struct scstu_dev *scstu_dev_from_item(struct config_item *i)
  */
 void scstu_dev_ua(struct scstu_dev *dev, struct scstu_session *except,
 		  u8 asc, u8 ascq);
+/*
+ * scstu_dev_visit_nexuses() calls v->fn for every I_T_L nexus to the
+ * device, under the device spinlock (fn must not sleep). lun is the LUN
+ * number (0..16383).
+ */
+struct scstu_nexus_visitor {
+	void (*fn)(struct scstu_nexus_visitor *v, struct scstu_dev *dev,
+		   struct scstu_session *sess, u64 lun);
+};
+
+void scstu_dev_visit_nexuses(struct scstu_dev *dev,
+			      struct scstu_nexus_visitor *v);
 #define scstu_dev_capacity_changed(dev) scstu_dev_ua(dev, NULL, 0x2a, 0x09)
 #define scstu_dev_inquiry_changed(dev) scstu_dev_ua(dev, NULL, 0x3f, 0x03)
 #define scstu_dev_mode_changed(dev, by) scstu_dev_ua(dev, by, 0x2a, 0x01)
