@@ -18,7 +18,7 @@ PACKAGES=(
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static cpio kmod xz-utils
 	sg3-utils libsgutils2-dev fio lsscsi
-	check libglib2.0-dev
+	check libglib2.0-dev liburing-dev libgoogle-perftools-dev linux-libc-dev
 	e2fsprogs util-linux procps valgrind
 )
 
