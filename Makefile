@@ -22,7 +22,15 @@ modules:
 	@test -n "$(KDIR)" -a -d "$(KDIR)" || { echo "no kernel headers: run 'make deps' or set KDIR=" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel W=1 modules
 
+# userspace parts, each built by its own Makefile once it exists
+USER_DIRS := libscstuser samples tests/user-abi tests/bench
+
 userspace: tools
+	@for d in $(USER_DIRS); do \
+		if [ -f $$d/Makefile ]; then \
+			$(MAKE) -C $$d BUILD=$(BUILD) || exit 1; \
+		fi; \
+	done
 
 tools:
 	$(MAKE) -C tools BUILD=$(BUILD)
@@ -56,6 +64,7 @@ checkpatch:
 
 install: userspace
 	$(MAKE) -C tools BUILD=$(BUILD) install
+	$(MAKE) -C libscstuser BUILD=$(BUILD) install
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel clean

@@ -37,12 +37,53 @@ load_modules() {
 	mountpoint -q /sys/kernel/config ||
 		mount -t configfs configfs /sys/kernel/config ||
 		die "cannot mount configfs"
-	for m in scstu scstu_null scstu_local; do
+	for m in scstu scstu_null scstu_local scstu_user; do
 		grep -q "^$m " /proc/modules && continue
+		# scstu_user is optional until it is built
+		[ $m = scstu_user ] && [ ! -f "$ROOT/kernel/$m.ko" ] && continue
 		[ -f "$ROOT/kernel/$m.ko" ] || die "$ROOT/kernel/$m.ko not built"
 		insmod "$ROOT/kernel/$m.ko" || die "insmod $m.ko failed"
 	done
 	[ -d "$CFS" ] || die "$CFS missing after loading the modules"
+}
+
+# user_start NAME CMD [ARGS...]: start a userspace handler in the
+# background (output to /tmp/handler-NAME.log, appended), wait until it
+# has registered and enabled devices/user/NAME. Sets USER_PID[NAME].
+declare -gA USER_PID
+user_start() {
+	local name=$1 i
+	shift
+	"$@" >>"/tmp/handler-$name.log" 2>&1 &
+	USER_PID[$name]=$!
+	for ((i = 0; i < 300; i++)); do
+		if [ "$(cat "$CFS/devices/user/$name/enable" 2>/dev/null)" = 1 ] &&
+		   [ "$(cat "$CFS/devices/user/$name/state" 2>/dev/null)" = attached ]; then
+			return 0
+		fi
+		kill -0 "${USER_PID[$name]}" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "/tmp/handler-$name.log" >&2
+	die "handler $name did not come up: $*"
+}
+
+# user_stop NAME [SIGNAL]: stop a handler started by user_start, wait for it.
+user_stop() {
+	local name=$1 sig=${2:-TERM} pid=${USER_PID[$1]:-}
+	[ -n "$pid" ] || return 0
+	kill "-$sig" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	unset "USER_PID[$name]"
+	return 0
+}
+
+# user_stop_all: stop every handler (for EXIT traps, before cfs_teardown).
+user_stop_all() {
+	local n
+	for n in "${!USER_PID[@]}"; do
+		user_stop "$n"
+	done
 }
 
 # Unload our modules (local target first); status 1 if any stays loaded.
