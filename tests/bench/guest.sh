@@ -1,7 +1,12 @@
 #!/bin/bash
 # Runs inside the VM (started by tests/bench/run.sh).  Sets up, side by side:
-#   scstu               scstu nullio (8 GiB), LUN 0 of a scstu_local target,
-#                       one session
+#   scstu               scstu nullio (8 GiB, in-kernel), LUN 0 of a
+#                       scstu_local target, one session
+#   user1, user2        the userspace null sample (samples/null, 8 GiB)
+#                       through scstu_user with 1 and 2 handler queues, each
+#                       LUN 0 of its own scstu_local target
+#   tcmu                LIO TCMU (target_core_user) with tests/bench/tcmu_null
+#                       (8 GiB) behind its own tcm_loop target
 #   lio                 LIO tcm_loop + rd_mcp (1 GiB of RAM) through configfs
 #   scsi_debug          modprobe scsi_debug dev_size_mb=1024, all else default
 #                       (delay=1: each command completes one jiffy later)
@@ -9,13 +14,18 @@
 # then runs each fio workload on each target in ROUNDS short rounds, the
 # target order rotating every round, so that a change in host load (TCG on a
 # shared machine) hits every target alike.  Writes to $SCSTU_RESULTS:
-# results.csv (round,target,workload,iops,mb_s,lat_mean_us), the fio terse
-# output, <target>.info (device queue settings), scsi_debug.params, dmesg.
+# results.csv (round,target,workload,iops,mb_s,lat_mean_us,clat_p99_us),
+# the fio terse output, <target>.info (device queue settings),
+# scsi_debug.params, handler logs, dmesg.
 #
-#   guest.sh [TARGET...]       default: scsi_debug scsi_debug_nodelay lio scstu
+#   guest.sh [TARGET...]       default: all seven, in the order above
 #
 # Environment: SCSTU_BENCH_ROUNDS (default 4), SCSTU_BENCH_RUNTIME (seconds
-# per run, default 5), SCSTU_BENCH_RAMP (default 1).
+# per run, default 5), SCSTU_BENCH_RAMP (default 1), SCSTU_BENCH_WORKLOADS
+# (space-separated subset of the four below), SCSTU_BENCH_BUSY_POLL (busy
+# poll of both userspace handlers in us, default 0), SCSTU_BENCH_USER_NULL
+# (the userspace null binary; default build/samples/scstu-null or the first
+# that exists of build/samples/null/scstu-null, build/samples/null).
 . "$(dirname "$0")/../integration/lib.sh"
 set -u
 
@@ -24,10 +34,11 @@ ROUNDS=${SCSTU_BENCH_ROUNDS:-4}
 RUNTIME=${SCSTU_BENCH_RUNTIME:-5}
 RAMP=${SCSTU_BENCH_RAMP:-1}
 CSV=$RES/results.csv
-echo "round,target,workload,iops,mb_s,lat_mean_us" >"$CSV"
+BUSY=${SCSTU_BENCH_BUSY_POLL:-0}
+echo "round,target,workload,iops,mb_s,lat_mean_us,clat_p99_us" >"$CSV"
 status=0
 declare -A DEV=()
-WORKLOADS=(randread-4k-qd32 seqread-1m-qd8)
+read -r -a WORKLOADS <<<"${SCSTU_BENCH_WORKLOADS:-randread-4k-qd32 randread-4k-qd1 seqread-1m-qd8 seqwrite-1m-qd8}"
 SDEBUG=/sys/bus/pseudo/drivers/scsi_debug
 
 # hosts_now: the SCSI host numbers that exist, sorted
@@ -71,10 +82,13 @@ prepare() {
 
 # run_fio ROUND TARGET WORKLOAD
 run_fio() {
-	local r=$1 tgt=$2 wl=$3 dev=${DEV[$2]} line iops bw lat mbs out args
+	local r=$1 tgt=$2 wl=$3 dev=${DEV[$2]} line f i iops bw lat p99 mbs out args
 	case "$wl" in
 	randread-4k-qd32) args=(--rw=randread --bs=4k --iodepth=32) ;;
+	randread-4k-qd1) args=(--rw=randread --bs=4k --iodepth=1) ;;
 	seqread-1m-qd8) args=(--rw=read --bs=1M --iodepth=8) ;;
+	seqwrite-1m-qd8) args=(--rw=write --bs=1M --iodepth=8) ;;
+	*) echo "   unknown workload $wl"; status=1; return ;;
 	esac
 	case "$tgt" in
 	scsi_debug) echo 1 >"$SDEBUG/delay" ;;
@@ -88,16 +102,23 @@ run_fio() {
 	line=$(grep '^3;' "$out.terse" | head -1)
 	if [ -z "$line" ]; then
 		echo "   round $r $tgt $wl: fio failed: $(head -3 "$out.err")"
-		echo "$r,$tgt,$wl,,," >>"$CSV"
+		echo "$r,$tgt,$wl,,,," >>"$CSV"
 		status=1
 		return
 	fi
-	iops=$(cut -d';' -f8 <<<"$line")
-	bw=$(cut -d';' -f7 <<<"$line")
-	lat=$(cut -d';' -f40 <<<"$line")
+	# terse v3: read bw KiB/s 7, IOPS 8, clat percentiles 18-37, lat mean
+	# 40; the write fields are the same 41 further on
+	f=0
+	[[ $wl == seqwrite* ]] && f=41
+	IFS=';' read -r -a line <<<"$line"
+	bw=${line[6 + f]} iops=${line[7 + f]} lat=${line[39 + f]} p99=
+	for ((i = 17 + f; i <= 36 + f; i++)); do
+		[[ ${line[i]} == 99.000000%=* ]] && p99=${line[i]#*=}
+	done
 	read -r mbs lat < <(awk -v b="$bw" -v l="$lat" 'BEGIN { printf "%.1f %.0f\n", b * 1024 / 1e6, l }')
-	printf '   round %s %-19s %-17s %7s IOPS %8s MB/s %7s us\n' "$r" "$tgt" "$wl" "$iops" "$mbs" "$lat"
-	echo "$r,$tgt,$wl,$iops,$mbs,$lat" >>"$CSV"
+	printf '   round %s %-19s %-17s %7s IOPS %8s MB/s %7s us p99 %7s us\n' \
+		"$r" "$tgt" "$wl" "$iops" "$mbs" "$lat" "$p99"
+	echo "$r,$tgt,$wl,$iops,$mbs,$lat,$p99" >>"$CSV"
 }
 
 setup_failed() {
@@ -164,28 +185,135 @@ setup_scstu() {
 	DEV[scstu]=$dev
 }
 
+# Userspace handlers: the null sample through scstu_user, tcmu_null
+# through target_core_user.
+USER_NULL=${SCSTU_BENCH_USER_NULL:-}
+if [ -z "$USER_NULL" ]; then
+	for f in "$ROOT/build/samples/scstu-null" \
+		 "$ROOT/build/samples/null/scstu-null" "$ROOT/build/samples/null"; do
+		[ -f "$f" ] && [ -x "$f" ] && { USER_NULL=$f; break; }
+	done
+fi
+TCMU_NULL=$ROOT/build/bench/tcmu_null
+declare -A SKIP=()
+
+setup_skipped() {
+	echo "-- $1: skipped, $2"
+	SKIP[$1]=$2
+}
+
+# handler_start NAME LOG CMD...: like lib.sh's user_start, but a handler
+# that does not come up fails only this target, not the whole bench
+handler_start() {
+	local name=$1 log=$2 i
+	shift 2
+	"$@" >>"$log" 2>&1 &
+	USER_PID[$name]=$!
+	for ((i = 0; i < 300; i++)); do
+		[ "$(cat "$CFS/devices/user/$name/enable" 2>/dev/null)" = 1 ] &&
+		[ "$(cat "$CFS/devices/user/$name/state" 2>/dev/null)" = attached ] &&
+			return 0
+		kill -0 "${USER_PID[$name]}" 2>/dev/null || break
+		sleep 0.1
+	done
+	return 1
+}
+
+# setup_user TARGET QUEUES: the null sample with QUEUES handler queues
+setup_user() {
+	local tg=$1 q=$2 name=bench-$1 t=$CFS/targets/local/bench-$1 h dev
+	local args=(--name "bench-$1" --size $((8 << 30)) --queues "$q")
+	[ -n "$USER_NULL" ] || { setup_skipped "$tg" "no userspace null binary (build/samples)"; return; }
+	( load_modules ) || { setup_failed "$tg" "cannot load the scstu modules"; return; }
+	[ -d "$CFS/devices/user" ] || { setup_skipped "$tg" "scstu_user.ko not built"; return; }
+	[ "$BUSY" = 0 ] || args+=(--busy-poll "$BUSY")
+	echo "  $tg: $USER_NULL ${args[*]}"
+	handler_start "$name" "$RES/$tg.log" "$USER_NULL" "${args[@]}" ||
+		{ setup_failed "$tg" "handler did not come up: $(tail -3 "$RES/$tg.log")"; return; }
+	{
+		mkdir "$t" && mkdir "$t/luns/0" &&
+		ln -s "$CFS/devices/user/$name" "$t/luns/0/device" &&
+		mkdir "$t/sessions/iqn.2026-11.org.scstu:bench-$tg"
+	} || { setup_failed "$tg" "configfs setup failed"; return; }
+	h=$(cat "$t/sessions/iqn.2026-11.org.scstu:bench-$tg/host") ||
+		{ setup_failed "$tg" "no host attribute"; return; }
+	dev=$(sd_of_lun "$h" 0) || { setup_failed "$tg" "no /dev/sdX"; return; }
+	prepare "$dev" "$tg"
+	DEV[$tg]=$dev
+}
+
+TCMU_TPG=$LIO/loopback/naa.50014050deadbe03/tpgt_1
+TCMU_DEV=$LIO/core/user_0/bench-tcmu
+TCMU_PID=
+
+setup_tcmu() {
+	local before h dev i args=(-s 8G -r /tmp/tcmu.ready)
+	[ -x "$TCMU_NULL" ] || { setup_skipped tcmu "$TCMU_NULL not built"; return; }
+	before=$(hosts_now)
+	modprobe target_core_user && modprobe tcm_loop ||
+		{ setup_failed tcmu "modprobe failed"; return; }
+	[ "$BUSY" = 0 ] || args+=(-p "$BUSY")
+	echo "  tcmu: $TCMU_NULL ${args[*]} bench-tcmu"
+	rm -f /tmp/tcmu.ready
+	"$TCMU_NULL" "${args[@]}" bench-tcmu >>"$RES/tcmu.log" 2>&1 &
+	TCMU_PID=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -s /tmp/tcmu.ready ] && break
+		kill -0 $TCMU_PID 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -s /tmp/tcmu.ready ] ||
+		{ setup_failed tcmu "tcmu_null did not come up: $(tail -3 "$RES/tcmu.log")"; return; }
+	{
+		mkdir -p "$TCMU_TPG" &&
+		echo naa.50014050deadbe04 >"$TCMU_TPG/nexus" &&
+		mkdir -p "$TCMU_TPG/lun/lun_0" &&
+		ln -s "$TCMU_DEV" "$TCMU_TPG/lun/lun_0/port0"
+	} || { setup_failed tcmu "configfs setup failed"; return; }
+	h=$(new_host "$before") || { setup_failed tcmu "no SCSI host"; return; }
+	dev=$(sd_of_lun "$h" 0 1) || { setup_failed tcmu "no /dev/sdX"; return; }
+	prepare "$dev" tcmu
+	DEV[tcmu]=$dev
+}
+
+# lio_remove TPG: unlink and remove a tcm_loop target with one LUN
+lio_remove() {
+	[ -d "$1" ] || return 0
+	rm -f "$1/lun/lun_0/port0"
+	rmdir "$1/lun/lun_0" "$1" "$(dirname "$1")"
+}
+
 teardown() {
-	if [ -d "$SCSTU_T" ]; then
+	local d
+	if [ -d "$CFS" ]; then
 		cat "$CFS/devices/nullio/null0/stats" >"$RES/scstu.stats" 2>/dev/null
+		for d in "$CFS"/devices/user/*/; do
+			[ -f "$d/stats" ] && cat "$d/stats" >"$RES/$(basename "$d").stats"
+		done
+		# sessions and LUNs first, then the handlers, then the devices
+		for d in "$CFS"/targets/local/*/; do
+			[ -d "$d" ] && rmdir "$d"sessions/*/ 2>/dev/null
+		done
+		user_stop_all
 		cfs_teardown
 		unload_modules || echo "!! scstu: modules would not unload"
 	fi
-	if [ -d "$LIO_TPG" ]; then
-		rm -f "$LIO_TPG/lun/lun_0/port0"
-		rmdir "$LIO_TPG/lun/lun_0" "$LIO_TPG" "$(dirname "$LIO_TPG")" \
-			"$LIO_RD" "$(dirname "$LIO_RD")"
-		rmmod tcm_loop target_core_mod 2>/dev/null
+	lio_remove "$TCMU_TPG"
+	if [ -n "$TCMU_PID" ]; then
+		kill "$TCMU_PID" 2>/dev/null
+		wait "$TCMU_PID"
+		[ -d "$TCMU_DEV" ] && echo "!! tcmu: tcmu_null left $TCMU_DEV"
 	fi
+	if lio_remove "$LIO_TPG" && [ -d "$LIO_RD" ]; then
+		rmdir "$LIO_RD" "$(dirname "$LIO_RD")"
+	fi
+	rmmod tcm_loop target_core_user target_core_mod 2>/dev/null
 	rmmod scsi_debug 2>/dev/null
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(scsi_debug scsi_debug_nodelay lio scstu)
-{
-	echo "kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { print $2 " kB" }' /proc/meminfo)"
-	echo "$(fio --version), $ROUNDS rounds of ${RUNTIME}s after ${RAMP}s ramp per target and workload"
-	echo "targets: ${targets[*]}"
-} | tee "$RES/env.txt"
+[ ${#targets[@]} -gt 0 ] ||
+	targets=(scstu user1 user2 tcmu lio scsi_debug scsi_debug_nodelay)
 
 modprobe sd_mod
 modprobe sg
@@ -195,9 +323,26 @@ for tg in "${targets[@]}"; do
 	scsi_debug | scsi_debug_nodelay) setup_scsi_debug "$tg" ;;
 	lio) setup_lio ;;
 	scstu) setup_scstu ;;
+	user1) setup_user user1 1 ;;
+	user2) setup_user user2 2 ;;
+	tcmu) setup_tcmu ;;
 	*) setup_failed "$tg" "unknown target" ;;
 	esac
 done
+# skipped targets (a part not built yet) leave the table
+run_targets=()
+for tg in "${targets[@]}"; do
+	[ -n "${SKIP[$tg]:-}" ] || run_targets+=("$tg")
+done
+{
+	echo "kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { print $2 " kB" }' /proc/meminfo)"
+	echo "$(fio --version), $ROUNDS rounds of ${RUNTIME}s after ${RAMP}s ramp per target and workload"
+	echo "targets: ${run_targets[*]}; userspace handlers busy-poll ${BUSY} us"
+	for tg in "${!SKIP[@]}"; do
+		echo "skipped: $tg (${SKIP[$tg]})"
+	done
+} | tee "$RES/env.txt"
+targets=("${run_targets[@]}")
 
 n=${#targets[@]}
 for ((r = 1; r <= ROUNDS; r++)); do
@@ -206,7 +351,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		for ((i = 0; i < n; i++)); do
 			tg=${targets[$(((i + r - 1) % n))]}
 			if [ -z "${DEV[$tg]:-}" ]; then
-				echo "$r,$tg,$wl,,," >>"$CSV"
+				echo "$r,$tg,$wl,,,," >>"$CSV"
 				continue
 			fi
 			run_fio "$r" "$tg" "$wl"
