@@ -4,13 +4,15 @@
  * disk with 512-byte blocks, so the kernel backend can be tested alone.
  *
  *   rawdisk [--name N] [--size-mb N] [--queues N] [--depth N]
- *           [--delay-ms N] [--tmf]
+ *           [--delay-ms N] [--tmf] [--file PATH]
  *
  * It creates devices/user/<name> if needed, registers, maps the queues,
  * enables the device and prints "ready". One thread per queue: ENTER
  * (wait), consume SQEs, answer. --delay-ms holds every command's answer
  * back that long (slow handler test mode); --tmf asks for task
- * management and nexus events and logs them to stdout.
+ * management and nexus events and logs them to stdout. --file keeps the
+ * medium in a shared file mapping (e.g. on /dev/shm), so that the data
+ * survives a killed and restarted handler.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,7 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include "uabi.h"
 
 #define BS		512U
@@ -379,9 +383,10 @@ int main(int argc, char **argv)
 		{ "depth", required_argument, NULL, 'd' },
 		{ "delay-ms", required_argument, NULL, 'D' },
 		{ "tmf", no_argument, NULL, 't' },
+		{ "file", required_argument, NULL, 'f' },
 		{ }
 	};
-	const char *name = "rawdisk";
+	const char *name = "rawdisk", *file = NULL;
 	unsigned int queues = 1, depth = 0, i;
 	struct scstu_user_register r;
 	struct worker *w;
@@ -409,14 +414,31 @@ int main(int argc, char **argv)
 		case 't':
 			tmf = true;
 			break;
+		case 'f':
+			file = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: rawdisk [--name N] [--size-mb N] [--queues N] [--depth N] [--delay-ms N] [--tmf]\n");
+			fprintf(stderr, "usage: rawdisk [--name N] [--size-mb N] [--queues N] [--depth N] [--delay-ms N] [--tmf] [--file PATH]\n");
 			return 2;
 		}
 	}
-	disk = calloc(1, disk_size);
-	if (!disk)
-		return 1;
+	if (file) {
+		int fd = open(file, O_RDWR | O_CREAT, 0600);
+
+		if (fd < 0 || ftruncate(fd, disk_size)) {
+			perror(file);
+			return 1;
+		}
+		disk = mmap(NULL, disk_size, PROT_READ | PROT_WRITE,
+			    MAP_SHARED, fd, 0);
+		close(fd);
+		if (disk == MAP_FAILED)
+			return 1;
+	} else {
+		disk = calloc(1, disk_size);
+		if (!disk)
+			return 1;
+	}
 	ret = cfs_mkdev(name);
 	if (ret) {
 		fprintf(stderr, "rawdisk: mkdir device %s: %s\n", name,
