@@ -279,14 +279,26 @@ START_TEST(abort_and_reset)
 }
 END_TEST
 
+static int nr_logged;
+
+static void count_log(enum scstu_log_level level, const char *msg)
+{
+	if (level == SCSTU_LOG_ERR && strstr(msg, "completed twice"))
+		nr_logged++;
+}
+
 START_TEST(double_completion_and_errors)
 {
 	uint8_t cdb[6] = { 0xc3 };
 	struct scstu_harness_result res;
 	struct scstu_harness_cmd bad = { .cdb = cdb, .cdb_len = 0 };
 
+	nr_logged = 0;
+	scstu_log_set_fn(count_log);
 	t_run(dev, cdb, 6, SCSTU_DIR_NONE, NULL, 0, &res);
+	scstu_log_set_fn(NULL);
 	t_good(&res);
+	ck_assert_int_eq(nr_logged, 1);
 	ck_assert_int_eq(scstu_harness_run(dev, &bad, &res), -EINVAL);
 	/* larger than the data area: refused before the handler */
 	bad.cdb_len = 6;
