@@ -131,9 +131,9 @@ static int setup_device(const char *dir, const char *hba_dir,
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return -errno;
 	snprintf(ctl, sizeof(ctl),
-		 "dev_config=%s/%s,dev_size=%" PRIu64 ",hw_block_size=%u,"
-		 "hw_max_sectors=%u,nl_reply_supported=-1", DEV_CONFIG, name,
-		 d->nr_blocks * d->block_size, d->block_size,
+		 "dev_config=%s/%s,dev_size=%" PRIu64
+		 ",hw_block_size=%u,hw_max_sectors=%u,nl_reply_supported=-1",
+		 DEV_CONFIG, name, d->nr_blocks * d->block_size, d->block_size,
 		 d->max_xfer_blocks);
 	ret = fmt_path(path, sizeof(path), "%s/control", dir);
 	if (!ret)
@@ -359,8 +359,9 @@ static uint64_t parse_size(const char *s)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: tcmu_null [-H hba] [-s size] [-b block_size] [-m max_sectors]\n"
-		"                 [-p busy_poll_us] [-r ready_file] [-k] [-v] NAME\n");
+		"%s [-H hba] [-s size] [-b block_size] [-m max_sectors]\n"
+		"          [-p busy_poll_us] [-r ready_file] [-k] [-v] NAME\n",
+		"Usage: tcmu_null");
 	exit(2);
 }
 
@@ -378,15 +379,32 @@ int main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "H:s:b:m:p:r:kv")) != -1) {
 		switch (c) {
-		case 'H': hba = strtoul(optarg, NULL, 0); break;
-		case 's': size = parse_size(optarg); break;
-		case 'b': d.block_size = strtoul(optarg, NULL, 0); break;
-		case 'm': d.max_xfer_blocks = strtoul(optarg, NULL, 0); break;
-		case 'p': busy_us = strtoul(optarg, NULL, 0); break;
-		case 'r': ready = optarg; break;
-		case 'k': keep = 1; break;
-		case 'v': d.verbose = 1; break;
-		default: usage();
+		case 'H':
+			hba = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			size = parse_size(optarg);
+			break;
+		case 'b':
+			d.block_size = strtoul(optarg, NULL, 0);
+			break;
+		case 'm':
+			d.max_xfer_blocks = strtoul(optarg, NULL, 0);
+			break;
+		case 'p':
+			busy_us = strtoul(optarg, NULL, 0);
+			break;
+		case 'r':
+			ready = optarg;
+			break;
+		case 'k':
+			keep = 1;
+			break;
+		case 'v':
+			d.verbose = 1;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind != argc - 1 || d.block_size < 512 ||
