@@ -117,8 +117,22 @@ ok "fio verify with 2 queues (4 KiB to 128 KiB)"
 [ "$(cat $D/protocol_errors)" = 0 ] || die "protocol_errors $(cat $D/protocol_errors)"
 ok "no protocol errors"
 
+echo "== device removed under an attached handler"
+run rm "$T/luns/0/device"
+cfs_write "$D/enable" 0
+run rmdir "$D"
+for ((i = 0; i < 50; i++)); do
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.1
+done
+kill -0 "$pid" 2>/dev/null && die "rawdisk still runs after the device was removed"
+wait "$pid"
+pid=
+grep -q "queue 0: device removed" $W/rawdisk.log || die "rawdisk did not see ENODEV: $(cat $W/rawdisk.log)"
+grep -q "queue 1: device removed" $W/rawdisk.log || die "queue 1 did not see ENODEV"
+ok "every queue's ENTER got ENODEV; the handler exited cleanly"
+
 echo "== teardown; rmmod refused while the device exists"
-stop_rawdisk
 cfs_teardown || die "teardown left something"
 run mkdir "$D"
 rmmod scstu_user 2>/dev/null && die "rmmod scstu_user succeeded with a device"
