@@ -16,6 +16,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/nospec.h>
+#include "scstu_compat.h"
 #include "scstu_user_priv.h"
 
 static LIST_HEAD(su_devs);
@@ -357,7 +358,7 @@ static int su_mmap(struct file *file, struct vm_area_struct *vma)
 	if (len != conn->map_size)
 		goto out;
 	q = &conn->queues[off / conn->stride];
-	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	ret = remap_vmalloc_range(vma, q->mem, 0);
 out:
 	mutex_unlock(&conn->mutex);
