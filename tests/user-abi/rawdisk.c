@@ -4,7 +4,8 @@
  * disk with 512-byte blocks, so the kernel backend can be tested alone.
  *
  *   rawdisk [--name N] [--size-mb N] [--queues N] [--depth N]
- *           [--delay-ms N] [--tmf] [--file PATH]
+ *           [--delay-ms N] [--tmf] [--file PATH] [--events]
+ *           [--data-size BYTES] [--ctl FIFO]
  *
  * It creates devices/user/<name> if needed, registers, maps the queues,
  * enables the device and prints "ready". One thread per queue: ENTER
@@ -13,6 +14,16 @@
  * management and nexus events and logs them to stdout. --file keeps the
  * medium in a shared file mapping (e.g. on /dev/shm), so that the data
  * survives a killed and restarted handler.
+ *
+ * --events also asks for device events and long CDBs (implies --tmf);
+ * variable-length CDBs (opcode 0x7f) are then answered GOOD and logged
+ * with every CDB byte and the data-out byte sum. --ctl reads commands,
+ * one a line, from a FIFO (see tests/integration/51-user-events.sh):
+ *   ua ASC ASCQ [SESSION]  raise a unit attention (except SESSION)
+ *   dsense 0|1             SET_PARAM D_SENSE
+ *   wake                   SCSTU_USER_WAKE queue 0 (worker logs when
+ *                          its ENTER returned without work)
+ * Each is logged "ctl N: ..." once the kernel has consumed it.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,6 +33,7 @@
 #include <string.h>
 #include <time.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include "uabi.h"
@@ -33,6 +45,9 @@ static uint8_t *disk;
 static uint64_t disk_size;
 static unsigned int delay_ms;
 static bool tmf;
+static bool events;
+static const char *ctl_path;
+static uint64_t wake_ms;	/* ctl "wake": when WAKE was called */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 #define logf(...) do {						\
@@ -52,6 +67,7 @@ struct later {
 
 struct worker {
 	struct uq *q;
+	pthread_mutex_t lock;	/* cq_tail and CQ entries (ctl thread) */
 	uint32_t cq_tail;
 	struct later *later;	/* ring_entries */
 	pthread_t thread;
@@ -184,12 +200,35 @@ static void rw(const struct scstu_user_sqe *s, const uint8_t *cdb,
 	c->resid = s->xfer_len - bytes;
 }
 
+/* A variable-length CDB: log every byte (and the data-out sum), GOOD. */
+static void varlen(const struct scstu_user_sqe *s, const uint8_t *cdb,
+		   const uint8_t *buf, struct scstu_user_cqe *c)
+{
+	char hex[SCSTU_USER_CDB_MAX * 2 + 1];
+	unsigned long sum = 0;
+	uint32_t i;
+
+	for (i = 0; i < s->cdb_len && i < SCSTU_USER_CDB_MAX; i++)
+		sprintf(hex + 2 * i, "%02x", cdb[i]);
+	hex[2 * i] = '\0';
+	if (s->dir == SCSTU_USER_DIR_WRITE)
+		for (i = 0; i < s->xfer_len; i++)
+			sum += buf[i];
+	logf("VARLEN len %u in_data %u dir %u xfer %u sum %lu cdb %s\n",
+	     s->cdb_len, !!(s->flags & SCSTU_USER_SQE_CDB_IN_DATA), s->dir,
+	     s->xfer_len, sum, hex);
+	c->resid = s->dir == SCSTU_USER_DIR_WRITE ? 0 : s->xfer_len;
+}
+
 static void execute(const struct scstu_user_sqe *s, uint8_t *data,
 		    struct scstu_user_cqe *c)
 {
 	const uint8_t *cdb = s->u.cdb;
 	uint8_t *buf = data + s->data_off;
 	uint8_t d[32] = { 0 };
+
+	if (s->flags & SCSTU_USER_SQE_CDB_IN_DATA)
+		cdb = buf + ((s->xfer_len + 7) & ~7U);
 
 	c->resid = s->xfer_len;
 	switch (cdb[0]) {
@@ -233,6 +272,13 @@ static void execute(const struct scstu_user_sqe *s, uint8_t *data,
 		break;
 	case 0x8a:
 		rw(s, cdb, buf, c, true, true);
+		break;
+	case 0x7f:
+		if (events) {
+			varlen(s, cdb, buf, c);
+			break;
+		}
+		sense(c, 5, 0x20, 0x00);
 		break;
 	default:
 		sense(c, 5, 0x20, 0x00);
@@ -360,8 +406,14 @@ static void *worker_fn(void *arg)
 			logf("queue %u: ENTER: %s\n", q->idx, strerror(-ret));
 			exit(1);
 		}
+		pthread_mutex_lock(&w->lock);
 		head = q->ring->sq_head;
 		tail = load_acq(&q->ring->sq_tail);
+		if (head == tail && wake_ms && q->idx == 0) {
+			logf("queue 0: woken after %llu ms\n",
+			     (unsigned long long)(now_ms() - wake_ms));
+			wake_ms = 0;
+		}
 		while (head != tail) {
 			if (handle(w, &q->sq[head & q->mask]))
 				any = true;
@@ -371,6 +423,89 @@ static void *worker_fn(void *arg)
 		tmo = delay_ms ? answer_due(w, &any) : 0;
 		if (any)
 			store_rel(&q->ring->cq_tail, w->cq_tail);
+		pthread_mutex_unlock(&w->lock);
+	}
+}
+
+/* ---- --ctl: handler-raised CQEs and WAKE, driven by a test script ---- */
+
+/* Write one handler-raised CQE on queue 0 and have the kernel consume it. */
+static int raise_cqe(struct worker *w, const struct scstu_user_cqe *src,
+		     uint32_t *reaped, uint32_t *rejected)
+{
+	struct uq *q = w->q;
+
+	pthread_mutex_lock(&w->lock);
+	/* room: the kernel may not have consumed every answer yet */
+	while (w->cq_tail - load_acq(&q->ring->cq_head) >= q->mask + 1) {
+		pthread_mutex_unlock(&w->lock);
+		uabi_enter(&conn, 0, 0, 0, NULL, NULL);
+		pthread_mutex_lock(&w->lock);
+	}
+	*uabi_cq_next(q, &w->cq_tail) = *src;
+	store_rel(&q->ring->cq_tail, w->cq_tail);
+	pthread_mutex_unlock(&w->lock);
+	return uabi_enter(&conn, 0, 0, 0, reaped, rejected);
+}
+
+static void ctl_line(struct worker *w, unsigned int n, const char *line)
+{
+	struct scstu_user_cqe c = { 0 };
+	unsigned int asc, ascq, v;
+	unsigned long long sess;
+	uint32_t reaped = 0, rejected = 0;
+	int k, ret;
+
+	k = sscanf(line, "ua %x %x %llu", &asc, &ascq, &sess);
+	if (k >= 2) {
+		c.kind = SCSTU_USER_CQE_UA;
+		c.u.ua.asc = asc;
+		c.u.ua.ascq = ascq;
+		c.u.ua.except_session = k == 3 ? sess : SCSTU_USER_NO_SESSION;
+		ret = raise_cqe(w, &c, &reaped, &rejected);
+		logf("ctl %u: ua %02x/%02x except %lld: %s, reaped %u rejected %u\n",
+		     n, asc, ascq, k == 3 ? (long long)sess : -1LL,
+		     ret ? strerror(-ret) : "ok", reaped, rejected);
+		return;
+	}
+	if (sscanf(line, "dsense %u", &v) == 1) {
+		c.kind = SCSTU_USER_CQE_SET_PARAM;
+		c.u.param.param = SCSTU_USER_PARAM_D_SENSE;
+		c.u.param.value = v;
+		ret = raise_cqe(w, &c, &reaped, &rejected);
+		logf("ctl %u: dsense %u: %s, reaped %u rejected %u\n", n, v,
+		     ret ? strerror(-ret) : "ok", reaped, rejected);
+		return;
+	}
+	if (!strncmp(line, "wake", 4)) {
+		pthread_mutex_lock(&w->lock);
+		wake_ms = now_ms();
+		pthread_mutex_unlock(&w->lock);
+		ret = ioctl(conn.fd, SCSTU_USER_WAKE, 0) ? -errno : 0;
+		logf("ctl %u: wake: %s\n", n, ret ? strerror(-ret) : "ok");
+		return;
+	}
+	logf("ctl %u: unknown command: %s", n, line);
+}
+
+static void *ctl_fn(void *arg)
+{
+	struct worker *w = arg;
+	const char *path = ctl_path;
+	unsigned int n = 0;
+	char line[256];
+	FILE *f;
+
+	for (;;) {
+		/* blocks until a writer opens it; EOF after each writer */
+		f = fopen(path, "r");
+		if (!f) {
+			logf("ctl: %s: %s\n", path, strerror(errno));
+			return NULL;
+		}
+		while (fgets(line, sizeof(line), f))
+			ctl_line(w, ++n, line);
+		fclose(f);
 	}
 }
 
@@ -384,11 +519,16 @@ int main(int argc, char **argv)
 		{ "delay-ms", required_argument, NULL, 'D' },
 		{ "tmf", no_argument, NULL, 't' },
 		{ "file", required_argument, NULL, 'f' },
+		{ "events", no_argument, NULL, 'e' },
+		{ "data-size", required_argument, NULL, 'S' },
+		{ "ctl", required_argument, NULL, 'c' },
 		{ }
 	};
 	const char *name = "rawdisk", *file = NULL;
-	unsigned int queues = 1, depth = 0, i;
+	unsigned int queues = 1, depth = 0, data_size = 0, i;
 	struct scstu_user_register r;
+	uint64_t features = 0;
+	pthread_t ctl_thread;
 	struct worker *w;
 	char en[8];
 	int opt, ret;
@@ -417,8 +557,18 @@ int main(int argc, char **argv)
 		case 'f':
 			file = optarg;
 			break;
+		case 'e':
+			events = true;
+			tmf = true;
+			break;
+		case 'S':
+			data_size = strtoul(optarg, NULL, 0);
+			break;
+		case 'c':
+			ctl_path = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: rawdisk [--name N] [--size-mb N] [--queues N] [--depth N] [--delay-ms N] [--tmf] [--file PATH]\n");
+			fprintf(stderr, "usage: rawdisk [--name N] [--size-mb N] [--queues N] [--depth N] [--delay-ms N] [--tmf] [--file PATH] [--events] [--data-size BYTES] [--ctl FIFO]\n");
 			return 2;
 		}
 	}
@@ -445,8 +595,12 @@ int main(int argc, char **argv)
 			strerror(-ret));
 		return 1;
 	}
-	uabi_reg_init(&r, name, queues, depth, tmf ?
-		      SCSTU_USER_F_TMF_EVENTS | SCSTU_USER_F_NEXUS_EVENTS : 0);
+	if (tmf)
+		features |= SCSTU_USER_F_TMF_EVENTS | SCSTU_USER_F_NEXUS_EVENTS;
+	if (events)
+		features |= SCSTU_USER_F_DEV_EVENTS | SCSTU_USER_F_LONG_CDB;
+	uabi_reg_init(&r, name, queues, depth, features);
+	r.data_size = data_size;
 	ret = uabi_connect(&conn, &r);
 	if (ret) {
 		fprintf(stderr, "rawdisk: register %s: %s\n", name,
@@ -463,14 +617,17 @@ int main(int argc, char **argv)
 	w = calloc(conn.reg.nr_queues, sizeof(*w));
 	for (i = 0; w && i < conn.reg.nr_queues; i++) {
 		w[i].q = &conn.q[i];
+		pthread_mutex_init(&w[i].lock, NULL);
 		w[i].later = calloc(conn.reg.ring_entries, sizeof(struct later));
 		if (!w[i].later ||
 		    pthread_create(&w[i].thread, NULL, worker_fn, &w[i]))
 			return 1;
 	}
-	logf("ready: %s, %u queue(s) of %u entries, features %#llx\n", name,
-	     conn.reg.nr_queues, conn.reg.ring_entries,
-	     (unsigned long long)conn.reg.features);
+	if (ctl_path && pthread_create(&ctl_thread, NULL, ctl_fn, &w[0]))
+		return 1;
+	logf("ready: %s, %u queue(s) of %u entries, data %u, features %#llx\n",
+	     name, conn.reg.nr_queues, conn.reg.ring_entries,
+	     conn.reg.data_size, (unsigned long long)conn.reg.features);
 	for (i = 0; i < conn.reg.nr_queues; i++)
 		pthread_join(w[i].thread, NULL);
 	uabi_close(&conn);
