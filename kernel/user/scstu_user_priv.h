@@ -17,8 +17,17 @@
  * rcu_read_lock() and takes only the queue lock.
  *
  * Who owns a command: exactly one of the device's held list (no handler),
- * a queue's pending list, or a queue slot (state SU_SLOT_CMD). Whoever
- * takes it off under the corresponding lock completes it.
+ * a queue's pending list, or a queue slot (state SU_SLOT_FILLING or
+ * SU_SLOT_CMD). Whoever takes it off under the corresponding lock
+ * completes it; a FILLING slot belongs to the thread filling it.
+ *
+ * Publishing a WRITE: under q->lock a slot, its chunks and the next SQ
+ * position are reserved (slot FILLING); the data is copied without the
+ * lock; under q->lock again the position is marked ready and sq_tail
+ * advances over every ready position in order (su_sq_advance_locked), so
+ * SQEs become visible in tail order and only complete. Fills run inside
+ * an RCU read-side section that began before the reservation, so
+ * su_conn_detach()'s synchronize_rcu() waits for them.
  */
 #ifndef _SCSTU_USER_PRIV_H
 #define _SCSTU_USER_PRIV_H
@@ -41,6 +50,7 @@
 #define SU_DEF_REATTACH_MS	30000U
 #define SU_DEF_TMF_MS		10000U
 #define SU_MAX_TIMEOUT_MS	3600000U
+#define SU_SQ_READY		(1U << 31)	/* q->sq_map: may be published */
 
 enum su_state {
 	SU_STATE_NEW,		/* never registered */
@@ -55,6 +65,7 @@ enum su_slot_state {
 	SU_SLOT_EVENT,		/* an event published to the handler */
 	SU_SLOT_ORPHAN,		/* aborted command completed on timeout */
 	SU_SLOT_REAPING,	/* DONE being processed by the reaper */
+	SU_SLOT_FILLING,	/* command reserved, data being copied */
 };
 
 /* A RESET waiting for its DONE (shared by the waiter and the event). */
@@ -86,7 +97,9 @@ struct su_slot {
 	u32 chunk;			/* first data chunk */
 	u32 nr_chunks;
 	u32 xfer_len;
+	u32 sq_pos;			/* FILLING: its SQ position */
 	unsigned long deadline;		/* aborting: jiffies */
+	struct list_head fill;		/* FILLING: on a caller's list */
 	struct scstu_cmd *cmd;		/* CMD, REAPING */
 	struct su_event *ev;		/* EVENT */
 };
@@ -115,7 +128,9 @@ struct su_queue {
 	u8 *data;
 	u32 entries;
 	u32 mask;
-	u32 sq_tail;			/* kernel's copy, under lock */
+	u32 sq_tail;			/* published, under lock */
+	u32 sq_next;			/* reserved, under lock */
+	u32 *sq_map;			/* per SQ entry: slot | SU_SQ_READY */
 	u32 cq_head;			/* kernel's copy, under reap_mutex */
 
 	u32 nr_chunks;
@@ -200,8 +215,16 @@ void su_post_event(struct su_queue *q, struct su_event *ev);
 struct su_event *su_event_alloc(u8 kind, size_t names, gfp_t gfp);
 void su_event_free(struct su_event *ev);
 void su_slot_free_locked(struct su_queue *q, u32 idx);
-/* Publish what the pending lists allow; aborted commands go to @done. */
-bool su_drain_pending_locked(struct su_queue *q, struct list_head *done);
+/*
+ * Publish what the pending lists allow; aborted commands go to @done.
+ * With @fill, commands whose data must be copied are left FILLING on it
+ * for su_fill_list() after the lock is dropped; without, they are copied
+ * at once.
+ */
+bool su_drain_pending_locked(struct su_queue *q, struct list_head *done,
+			     struct list_head *fill);
+/* Copy and publish the FILLING slots on @fill (no lock held, RCU read). */
+void su_fill_list(struct su_queue *q, struct list_head *fill);
 void su_wake(struct su_queue *q);
 void su_complete_list(struct list_head *list, u8 status);
 void su_fail_not_ready(struct scstu_cmd *cmd);

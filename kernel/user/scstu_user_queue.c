@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * scstu_user: queues. Memory layout of a queue mapping, slots and command
- * ids, the data-area chunk allocator, publishing SQEs and the dispatch
- * path (->execute), which may run in atomic context and takes one queue
- * lock round-trip per command.
+ * ids, the data-area chunk allocator, publishing SQEs in order and the
+ * dispatch path (->execute), which may run in atomic context. A command
+ * without data-out takes one queue lock round-trip; a WRITE takes two,
+ * with its data copied between them (see scstu_user_priv.h).
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -33,9 +34,11 @@ int su_queue_init(struct su_queue *q, struct su_conn *conn, unsigned int idx)
 	q->mem = vmalloc_user(conn->map_size);
 	q->slots = kvcalloc(q->entries, sizeof(*q->slots), GFP_KERNEL);
 	q->free_slots = kvcalloc(q->entries, sizeof(u32), GFP_KERNEL);
+	q->sq_map = kvcalloc(q->entries, sizeof(u32), GFP_KERNEL);
 	q->bitmap = bitmap_zalloc(q->nr_chunks, GFP_KERNEL);
 	q->batch = kcalloc(SU_REAP_BATCH, sizeof(*q->batch), GFP_KERNEL);
-	if (!q->mem || !q->slots || !q->free_slots || !q->bitmap || !q->batch)
+	if (!q->mem || !q->slots || !q->free_slots || !q->sq_map ||
+	    !q->bitmap || !q->batch)
 		return -ENOMEM;
 	q->ring = q->mem;
 	q->sq = q->mem + conn->sq_off;
@@ -55,6 +58,7 @@ void su_queue_free(struct su_queue *q)
 	vfree(q->mem);
 	kvfree(q->slots);
 	kvfree(q->free_slots);
+	kvfree(q->sq_map);
 	bitmap_free(q->bitmap);
 	kfree(q->batch);
 }
@@ -180,19 +184,53 @@ void su_slot_free_locked(struct su_queue *q, u32 idx)
 	q->free_slots[q->nr_free++] = idx;
 }
 
-static struct scstu_user_sqe *su_sqe_next(struct su_queue *q)
+/*
+ * Take the next SQ position for slot @idx. The entry is invisible to the
+ * handler until sq_tail passes it. It cannot still be in use: a slot is
+ * free, so some later entry was answered, so the handler read this one.
+ */
+static struct scstu_user_sqe *su_sq_reserve_locked(struct su_queue *q,
+						   u32 idx)
 {
-	struct scstu_user_sqe *sqe = &q->sq[q->sq_tail & q->mask];
+	u32 pos = q->sq_next++;
+	struct scstu_user_sqe *sqe = &q->sq[pos & q->mask];
 
+	q->slots[idx].sq_pos = pos;
+	q->sq_map[pos & q->mask] = idx;
 	memset(sqe, 0, sizeof(*sqe));
 	return sqe;
 }
 
-static void su_sqe_publish(struct su_queue *q)
+static void su_sq_ready_locked(struct su_queue *q, u32 pos)
 {
-	q->sq_tail++;
-	/* the entry's bytes before the new tail */
-	smp_store_release(&q->ring->sq_tail, q->sq_tail);
+	q->sq_map[pos & q->mask] |= SU_SQ_READY;
+}
+
+/*
+ * Publish the ready SQEs that follow sq_tail, up to the first one still
+ * being filled. Returns true if sq_tail moved.
+ */
+static bool su_sq_advance_locked(struct su_queue *q)
+{
+	u32 t = q->sq_tail, m;
+	struct su_slot *s;
+
+	while (t != q->sq_next) {
+		m = q->sq_map[t & q->mask];
+		if (!(m & SU_SQ_READY))
+			break;
+		q->sq_map[t & q->mask] = 0;
+		s = &q->slots[m & ~SU_SQ_READY];
+		if (s->state == SU_SLOT_FILLING)
+			s->state = SU_SLOT_CMD;
+		t++;
+	}
+	if (t == q->sq_tail)
+		return false;
+	q->sq_tail = t;
+	/* the entries' bytes (and WRITE data) before the new tail */
+	smp_store_release(&q->ring->sq_tail, t);
+	return true;
 }
 
 /* ---- commands ---- */
@@ -231,24 +269,34 @@ static u64 su_lun_number(u64 ilun)
 	return ilun & 0x3fff;
 }
 
-/* Try to publish @cmd now. Under q->lock. -ENOSPC: no slot or buffer. */
-static int su_cmd_publish_locked(struct su_queue *q, struct scstu_cmd *cmd)
+/*
+ * Reserve a slot, a buffer and an SQ entry for @cmd and write the SQE.
+ * Under q->lock. Returns -ENOSPC (no slot or buffer), 0 (ready: publish
+ * with su_sq_advance_locked()) or 1 (slot FILLING: su_cmd_fill() without
+ * the lock, then mark it ready).
+ */
+static int su_cmd_reserve_locked(struct su_queue *q, struct scstu_cmd *cmd,
+				 u32 *pidx)
 {
 	u32 xfer = su_cmd_xfer(cmd), n, idx, off;
 	struct scstu_user_sqe *sqe;
 	struct su_slot *s;
+	bool fill;
 
 	n = DIV_ROUND_UP((u32)su_cmd_bytes(cmd), SU_CHUNK_SIZE);
 	if (su_slot_alloc(q, true, n, &idx))
 		return -ENOSPC;
 	s = &q->slots[idx];
-	s->state = SU_SLOT_CMD;
 	s->cmd = cmd;
 	s->dir = su_dir(cmd);
 	s->xfer_len = xfer;
 	off = s->chunk * SU_CHUNK_SIZE;
+	fill = s->dir == SCSTU_USER_DIR_WRITE ||
+	       cmd->cdb_len > SCSTU_USER_CDB_INLINE;
+	s->state = fill ? SU_SLOT_FILLING : SU_SLOT_CMD;
+	*pidx = idx;
 
-	sqe = su_sqe_next(q);
+	sqe = su_sq_reserve_locked(q, idx);
 	sqe->id = su_id(q, idx);
 	sqe->kind = SCSTU_USER_SQE_CMD;
 	sqe->dir = s->dir;
@@ -259,16 +307,50 @@ static int su_cmd_publish_locked(struct su_queue *q, struct scstu_cmd *cmd)
 	sqe->xfer_len = xfer;
 	sqe->data_off = n ? off : 0;
 	sqe->data_len = n * SU_CHUNK_SIZE;
-	if (cmd->cdb_len > SCSTU_USER_CDB_INLINE) {
+	if (cmd->cdb_len > SCSTU_USER_CDB_INLINE)
 		sqe->flags = SCSTU_USER_SQE_CDB_IN_DATA;
-		memcpy(q->data + off + ALIGN(xfer, 8), cmd->cdb, cmd->cdb_len);
-	} else {
+	else
 		memcpy(sqe->u.cdb, cmd->cdb, cmd->cdb_len);
-	}
-	if (s->dir == SCSTU_USER_DIR_WRITE)
-		scstu_cmd_copy_from_sg(cmd, q->data + off, xfer);
-	su_sqe_publish(q);
+	if (fill)
+		return 1;
+	su_sq_ready_locked(q, s->sq_pos);
 	return 0;
+}
+
+/*
+ * Copy a FILLING command's data-out and long CDB into its buffer. No lock:
+ * the slot and its chunks belong to the caller until marked ready.
+ */
+static void su_cmd_fill(struct su_queue *q, struct su_slot *s)
+{
+	struct scstu_cmd *cmd = s->cmd;
+	u8 *buf = q->data + s->chunk * SU_CHUNK_SIZE;
+
+	if (cmd->cdb_len > SCSTU_USER_CDB_INLINE)
+		memcpy(buf + ALIGN(s->xfer_len, 8), cmd->cdb, cmd->cdb_len);
+	if (s->dir == SCSTU_USER_DIR_WRITE)
+		scstu_cmd_copy_from_sg(cmd, buf, s->xfer_len);
+}
+
+void su_fill_list(struct su_queue *q, struct list_head *fill)
+{
+	struct su_slot *s, *tmp;
+	unsigned long flags;
+	bool wake;
+
+	if (list_empty(fill))
+		return;
+	list_for_each_entry(s, fill, fill)
+		su_cmd_fill(q, s);
+	spin_lock_irqsave(&q->lock, flags);
+	list_for_each_entry_safe(s, tmp, fill, fill) {
+		list_del_init(&s->fill);
+		su_sq_ready_locked(q, s->sq_pos);
+	}
+	wake = su_sq_advance_locked(q);
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (wake)
+		su_wake(q);
 }
 
 /* ---- events ---- */
@@ -291,7 +373,7 @@ static int su_event_publish_locked(struct su_queue *q, struct su_event *ev)
 	s->xfer_len = 0;
 	off = s->chunk * SU_CHUNK_SIZE;
 
-	sqe = su_sqe_next(q);
+	sqe = su_sq_reserve_locked(q, idx);
 	sqe->id = su_id(q, idx);
 	sqe->kind = ev->kind;
 	sqe->session = ev->session;
@@ -313,38 +395,45 @@ static int su_event_publish_locked(struct su_queue *q, struct su_event *ev)
 		sqe->u.tmf.fn = ev->fn;
 		break;
 	}
-	su_sqe_publish(q);
+	su_sq_ready_locked(q, s->sq_pos);
 	return 0;
 }
 
 /*
  * Publish pending events, then pending commands, in FIFO order, as long
  * as slots and buffers allow. Aborted commands are moved to @done (to be
- * completed with TASK ABORTED). Returns true if anything was published.
+ * completed with TASK ABORTED). Returns true if sq_tail moved.
  */
-bool su_drain_pending_locked(struct su_queue *q, struct list_head *done)
+bool su_drain_pending_locked(struct su_queue *q, struct list_head *done,
+			     struct list_head *fill)
 {
 	struct su_event *ev, *etmp;
 	struct scstu_cmd *cmd, *ctmp;
-	bool any = false;
+	int ret;
+	u32 idx;
 
 	list_for_each_entry_safe(ev, etmp, &q->pend_events, node) {
 		if (su_event_publish_locked(q, ev))
 			break;
 		list_del_init(&ev->node);
-		any = true;
 	}
 	list_for_each_entry_safe(cmd, ctmp, &q->pend_cmds, be_work.entry) {
 		if (scstu_cmd_aborted(cmd)) {
 			list_move_tail(&cmd->be_work.entry, done);
 			continue;
 		}
-		if (su_cmd_publish_locked(q, cmd))
+		ret = su_cmd_reserve_locked(q, cmd, &idx);
+		if (ret < 0)
 			break;
 		list_del_init(&cmd->be_work.entry);
-		any = true;
+		if (ret && fill) {
+			list_add_tail(&q->slots[idx].fill, fill);
+		} else if (ret) {
+			su_cmd_fill(q, &q->slots[idx]);
+			su_sq_ready_locked(q, q->slots[idx].sq_pos);
+		}
 	}
-	return any;
+	return su_sq_advance_locked(q);
 }
 
 /* Post an event on @q, or free it if the queue is dead. Any context. */
@@ -362,7 +451,7 @@ void su_post_event(struct su_queue *q, struct su_event *ev)
 	if (!list_empty(&q->pend_events) || su_event_publish_locked(q, ev))
 		list_add_tail(&ev->node, &q->pend_events);
 	else
-		published = true;
+		published = su_sq_advance_locked(q);
 	spin_unlock_irqrestore(&q->lock, flags);
 	if (published)
 		su_wake(q);
@@ -376,32 +465,58 @@ enum {
 	SU_ABORTED,		/* complete with TASK ABORTED */
 	SU_TOO_BIG,		/* ILLEGAL REQUEST, INVALID FIELD IN CDB */
 	SU_BAD_CDB,		/* long CDB without SCSTU_USER_F_LONG_CDB */
+	SU_FILL,		/* slot reserved: copy data, then publish */
 };
 
+/* Decide what happens to @cmd on @q and reserve its slot. Under q->lock. */
+static int su_queue_cmd_locked(struct su_queue *q, struct scstu_cmd *cmd,
+			       u32 *idx, bool *wake)
+{
+	int r;
+
+	if (unlikely(q->dead))
+		return SU_DEAD;
+	if (unlikely(scstu_cmd_aborted(cmd)))
+		return SU_ABORTED;
+	if (unlikely(su_cmd_bytes(cmd) > (u64)q->nr_chunks * SU_CHUNK_SIZE))
+		return SU_TOO_BIG;
+	if (unlikely(cmd->cdb_len > SCSTU_USER_CDB_INLINE &&
+		     !(q->conn->features & SCSTU_USER_F_LONG_CDB)))
+		return SU_BAD_CDB;
+	if (likely(list_empty(&q->pend_cmds))) {
+		r = su_cmd_reserve_locked(q, cmd, idx);
+		if (r > 0)
+			return SU_FILL;
+		if (!r) {
+			*wake = su_sq_advance_locked(q);
+			return SU_QUEUED;
+		}
+	}
+	list_add_tail(&cmd->be_work.entry, &q->pend_cmds);
+	return SU_QUEUED;
+}
+
+/* Under rcu_read_lock(), which covers the fill (see su_conn_detach()). */
 static int su_queue_cmd(struct su_queue *q, struct scstu_cmd *cmd)
 {
 	unsigned long flags;
-	int ret = SU_QUEUED;
 	bool wake = false;
+	u32 idx = 0;
+	int ret;
 
 	spin_lock_irqsave(&q->lock, flags);
-	if (unlikely(q->dead)) {
-		ret = SU_DEAD;
-	} else if (unlikely(scstu_cmd_aborted(cmd))) {
-		ret = SU_ABORTED;
-	} else if (unlikely(su_cmd_bytes(cmd) >
-			    (u64)q->nr_chunks * SU_CHUNK_SIZE)) {
-		ret = SU_TOO_BIG;
-	} else if (unlikely(cmd->cdb_len > SCSTU_USER_CDB_INLINE &&
-			    !(q->conn->features & SCSTU_USER_F_LONG_CDB))) {
-		ret = SU_BAD_CDB;
-	} else if (likely(list_empty(&q->pend_cmds)) &&
-		   !su_cmd_publish_locked(q, cmd)) {
-		wake = true;
-	} else {
-		list_add_tail(&cmd->be_work.entry, &q->pend_cmds);
-	}
+	ret = su_queue_cmd_locked(q, cmd, &idx, &wake);
 	spin_unlock_irqrestore(&q->lock, flags);
+
+	if (ret == SU_FILL) {
+		/* the copy runs without the lock; publish in SQ order after */
+		su_cmd_fill(q, &q->slots[idx]);
+		spin_lock_irqsave(&q->lock, flags);
+		su_sq_ready_locked(q, q->slots[idx].sq_pos);
+		wake = su_sq_advance_locked(q);
+		spin_unlock_irqrestore(&q->lock, flags);
+		ret = SU_QUEUED;
+	}
 	if (wake)
 		su_wake(q);
 	return ret;

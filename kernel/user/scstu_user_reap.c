@@ -191,6 +191,7 @@ static int su_reap_locked(struct su_queue *q, u32 *reaped, u32 *rejected)
 	u32 avail = tail - head;
 	struct scstu_user_cqe c;
 	LIST_HEAD(aborted);
+	LIST_HEAD(fill);
 	unsigned int nd, ne, i;
 	bool wake;
 
@@ -232,13 +233,16 @@ static int su_reap_locked(struct su_queue *q, u32 *reaped, u32 *rejected)
 				d->cmd->xfer_len = d->len;
 		}
 
+		rcu_read_lock();
 		spin_lock_irq(&q->lock);
 		for (i = 0; i < nd; i++)
 			su_slot_free_locked(q, q->batch[i].slot);
-		wake = su_drain_pending_locked(q, &aborted);
+		wake = su_drain_pending_locked(q, &aborted, &fill);
 		spin_unlock_irq(&q->lock);
 		if (wake)
 			su_wake(q);
+		su_fill_list(q, &fill);
+		rcu_read_unlock();
 
 		for (i = 0; i < nd; i++)
 			scstu_cmd_complete(q->batch[i].cmd);

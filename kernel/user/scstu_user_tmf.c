@@ -34,11 +34,15 @@ static unsigned long su_abort_queue(struct su_queue *q, unsigned int tmo_ms,
 	unsigned long now = jiffies, next = 0;
 	struct scstu_cmd *cmd, *tmp;
 	bool wake = false;
+	LIST_HEAD(fill);
 	u32 i;
 
+	/* covers the fill below (see su_conn_detach()) */
+	rcu_read_lock();
 	spin_lock_irq(&q->lock);
 	if (q->dead) {
 		spin_unlock_irq(&q->lock);
+		rcu_read_unlock();
 		return 0;
 	}
 	list_for_each_entry_safe(cmd, tmp, &q->pend_cmds, be_work.entry)
@@ -47,6 +51,11 @@ static unsigned long su_abort_queue(struct su_queue *q, unsigned int tmo_ms,
 	for (i = 0; i < q->entries; i++) {
 		struct su_slot *s = &q->slots[i];
 
+		/* being filled by a dispatcher: look again in a jiffy */
+		if (s->state == SU_SLOT_FILLING && scstu_cmd_aborted(s->cmd)) {
+			next = 1;
+			continue;
+		}
 		if (s->state != SU_SLOT_CMD || !scstu_cmd_aborted(s->cmd))
 			continue;
 		if (!s->aborting) {
@@ -73,10 +82,12 @@ static unsigned long su_abort_queue(struct su_queue *q, unsigned int tmo_ms,
 		if (!next || s->deadline - now < next)
 			next = max(1UL, s->deadline - now);
 	}
-	wake = su_drain_pending_locked(q, done);
+	wake = su_drain_pending_locked(q, done, &fill);
 	spin_unlock_irq(&q->lock);
 	if (wake)
 		su_wake(q);
+	su_fill_list(q, &fill);
+	rcu_read_unlock();
 	return next;
 }
 
@@ -314,7 +325,10 @@ void su_conn_detach(struct su_conn *conn)
 		for (j = 0; j < q->entries; j++) {
 			struct su_slot *s = &q->slots[j];
 
-			if (s->state == SU_SLOT_CMD)
+			/* fills end inside RCU sections waited for above */
+			WARN_ON_ONCE(s->state == SU_SLOT_FILLING);
+			if (s->state == SU_SLOT_CMD ||
+			    s->state == SU_SLOT_FILLING)
 				list_add_tail(&s->cmd->be_work.entry, &busy);
 			else if (s->state == SU_SLOT_EVENT)
 				list_add_tail(&s->ev->node, &events);
