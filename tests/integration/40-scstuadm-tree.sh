@@ -1,7 +1,8 @@
 #!/bin/bash
 # scstuadm tree / tree --json / clear, with the default configuration of
 # `make run` (tools/default.conf) plus a second session:
-#  - default.conf applies and converges;
+#  - default.conf applies and converges (its userspace devices served by
+#    the scstu-ramdisk and scstu-file samples, started first);
 #  - after I/O through a session, `tree` shows devices, LUNs, sessions with
 #    their SCSI host and visible LUNs, and non-zero statistics;
 #  - `tree --json` is valid JSON (python3 -m json.tool) with the same facts;
@@ -16,8 +17,12 @@ DEMO=iqn.2026-11.org.scstu:demo
 X=iqn.2026-11.org.scstu:tree-x
 T=$CFS/targets/local/local0
 
+trap 'user_stop_all; cfs_teardown' EXIT
 load_modules
 [ -x "$SCSTUADM" ] || die "$SCSTUADM not built"
+user_start urd0 "$ROOT/build/samples/scstu-ramdisk" --name urd0 --size 256M
+truncate -s 64M "$W/ufile0.img"
+user_start ufile0 "$ROOT/build/samples/scstu-file" --name ufile0 --file "$W/ufile0.img" --size 64M
 
 echo "== tools/default.conf"
 run "$SCSTUADM" check "$ROOT/tools/default.conf"
@@ -34,7 +39,7 @@ ok "default.conf applied"
 "$SCSTUADM" dump | sed "s/^sessions = .*/sessions = $DEMO;$X/" >"$W/two.conf"
 run "$SCSTUADM" apply "$W/two.conf"
 host=$(cat "$T/sessions/$DEMO/host")
-wait_for_scsi_devices 4 || die "SCSI devices did not appear"
+wait_for_scsi_devices 8 || die "SCSI devices did not appear"
 sd=$(sd_of_lun "$host" 0) || die "no sd for host$host LUN 0"
 echo "session $DEMO is host$host, LUN 0 is $sd"
 run dd if="$sd" of=/dev/null bs=64k count=16 iflag=direct status=none
@@ -48,8 +53,11 @@ grep -q "^  null0 (nullio) enabled, type 0, size 1.0 TiB, block 4096$" "$W/tree"
 grep -q "^  local0 (local) auto_rescan=1$" "$W/tree" || die "tree: target line"
 grep -q "^      0 -> rd0$" "$W/tree" || die "tree: LUN 0"
 grep -q "^      1 -> null0$" "$W/tree" || die "tree: LUN 1"
-grep -q "^      $DEMO: luns 0,1, host $host, task_attr simple$" "$W/tree" || die "tree: demo session"
-grep -q "^      $X: luns 0,1, host [0-9]*, task_attr simple$" "$W/tree" || die "tree: second session"
+grep -q "^      2 -> urd0$" "$W/tree" || die "tree: LUN 2"
+grep -q "^      3 -> ufile0$" "$W/tree" || die "tree: LUN 3"
+grep -q "^  urd0 (user) enabled, type 0" "$W/tree" || die "tree: urd0 line"
+grep -q "^      $DEMO: luns 0,1,2,3, host $host, task_attr simple$" "$W/tree" || die "tree: demo session"
+grep -q "^      $X: luns 0,1,2,3, host [0-9]*, task_attr simple$" "$W/tree" || die "tree: second session"
 grep -A3 "^  rd0 " "$W/tree" | grep -q "stats: commands=[1-9]" || die "tree: rd0 has no commands"
 ok "tree shows devices, LUNs, both sessions (hosts, LUNs) and statistics"
 
@@ -62,7 +70,8 @@ import json, sys
 t = json.load(open(sys.argv[1]))
 demo, x, host = sys.argv[2], sys.argv[3], int(sys.argv[4])
 devs = {d["name"]: d for d in t["devices"]}
-assert set(devs) == {"rd0", "null0"}, devs.keys()
+assert set(devs) == {"rd0", "null0", "urd0", "ufile0"}, devs.keys()
+assert devs["urd0"]["backend"] == "user", devs["urd0"]
 rd0 = devs["rd0"]
 assert rd0["backend"] == "ramdisk" and rd0["enabled"] is True, rd0
 assert rd0["attributes"]["size"] == 256 << 20, rd0["attributes"]
@@ -72,10 +81,11 @@ assert rd0["stats"]["write_bytes"] >= 32768, rd0["stats"]
 assert tgt["name"] == "local0" and tgt["driver"] == "local", tgt
 luns = {l["lun"]: l for l in tgt["luns"]}
 assert luns[0]["device"] == "rd0" and luns[1]["device"] == "null0", luns
+assert luns[2]["device"] == "urd0" and luns[3]["device"] == "ufile0", luns
 assert luns[0]["read_only"] is False
 sess = {s["initiator"]: s for s in tgt["sessions"]}
 assert set(sess) == {demo, x}, sess.keys()
-assert sess[demo]["luns"] == [0, 1], sess[demo]
+assert sess[demo]["luns"] == [0, 1, 2, 3], sess[demo]
 assert sess[demo]["attributes"]["host"] == host, sess[demo]
 assert sess[demo]["stats"]["commands"] > 0, sess[demo]["stats"]
 print("json: %d devices, %d sessions, rd0 commands %d" %
@@ -84,6 +94,8 @@ PY
 ok "JSON has the devices, LUNs, sessions with host and statistics"
 
 echo "== clear"
+# handlers first: clear removes their devices (they would see ENODEV)
+user_stop_all
 run "$SCSTUADM" clear
 n=$(find "$CFS/devices" "$CFS/targets" -mindepth 2 | wc -l)
 [ "$n" = 0 ] || { find "$CFS" -mindepth 3; die "clear left $n entries"; }

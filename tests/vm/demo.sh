@@ -1,8 +1,10 @@
 #!/bin/bash
-# `make run`: boot the test VM, load the scstu modules, apply the default
-# configuration (tools/default.conf), show the SCSI devices and the scstuadm
-# tree, put an ext4 filesystem on the ramdisk LUN, copy files onto it and
-# check it.  Then, when stdin is a terminal, a root shell in the VM (leave it
+# `make run`: boot the test VM, load the scstu modules, start the userspace
+# handlers the default configuration names (the scstu-ramdisk and scstu-file
+# samples of libscstuser), apply the default configuration
+# (tools/default.conf), show the SCSI devices and the scstuadm tree, then on
+# the in-kernel ramdisk LUN and on both userspace LUNs put an ext4
+# filesystem, copy files onto it and check it.  Then, when stdin is a terminal, a root shell in the VM (leave it
 # with `exit` or Ctrl-D; the VM powers off); otherwise exit 0, or 1 if a
 # step failed.
 #
@@ -17,7 +19,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 if [ "${1:-}" != "--guest" ]; then
 	# ---- host side ----
-	for f in kernel/scstu.ko kernel/scstu_null.ko kernel/scstu_local.ko build/scstuadm; do
+	for f in kernel/scstu.ko kernel/scstu_null.ko kernel/scstu_local.ko \
+		kernel/scstu_user.ko build/scstuadm build/samples/scstu-ramdisk \
+		build/samples/scstu-file; do
 		[ -e "$ROOT/$f" ] || { echo "demo: $f missing: run 'make' first" >&2; exit 1; }
 	done
 	export SCSTU_VM_CONSOLE=1
@@ -53,16 +57,16 @@ fail() {
 	failed=1
 }
 
-# The first /dev/sdX that shows a LUN backed by a ramdisk device, through
+# The /dev/sdX that shows the LUN backed by device BACKEND/NAME, through
 # the first session of a local target.
-ramdisk_sd() {
+device_sd() {
 	local t l h dev
 	for t in "$CFS"/targets/local/*/; do
 		for h in "$t"sessions/*/host; do
 			[ -f "$h" ] || continue
 			h=$(cat "$h")
 			for l in "$t"luns/*/; do
-				dev=$(readlink -f "$l"* 2>/dev/null | grep -m1 /devices/ramdisk/)
+				dev=$(readlink -f "$l"* 2>/dev/null | grep -m1 "/devices/$1\$")
 				[ -n "$dev" ] || continue
 				sd_of_lun "$h" "$(basename "$l")" && return 0
 			done
@@ -70,6 +74,23 @@ ramdisk_sd() {
 		done
 	done
 	return 1
+}
+
+# fs_check BACKEND/NAME: ext4 on that device's LUN, copy files, fsck
+fs_check() {
+	local sd
+	step "filesystem on $1"
+	sd=$(device_sd "$1") || { fail "no /dev/sdX for $1"; return; }
+	echo "$1 is $sd"
+	mkfs.ext4 -F -q -L scstu-demo "$sd" || { fail "mkfs.ext4 $sd"; return; }
+	mkdir -p "$MNT"
+	mount "$sd" "$MNT" || { fail "mount $sd"; return; }
+	cp -r "$ROOT/docs" "$ROOT/README.md" "$MNT/" || fail "copying files"
+	sync
+	ls -l "$MNT"
+	df -h "$MNT"
+	umount "$MNT" || { fail "umount"; return; }
+	e2fsck -f -n "$sd" || fail "e2fsck -f -n $sd"
 }
 
 # Wait until every LUN that a session sees exists as a SCSI device with its
@@ -92,6 +113,14 @@ demo() {
 	( load_modules ) || { fail "loading the modules"; return; }
 	lsmod | grep -E '^(scstu|Module)'
 
+	step "start the userspace handlers (libscstuser samples)"
+	truncate -s 256M /tmp/ufile0.img
+	( user_start urd0 "$ROOT/build/samples/scstu-ramdisk" --name urd0 --size 256M ) ||
+		{ fail "starting scstu-ramdisk"; return; }
+	( user_start ufile0 "$ROOT/build/samples/scstu-file" --name ufile0 --file /tmp/ufile0.img --size 256M ) ||
+		{ fail "starting scstu-file"; return; }
+	pgrep -a scstu-
+
 	step "scstuadm apply $CONF"
 	"$SCSTUADM" apply "$CONF" || { fail "scstuadm apply"; return; }
 	wait_for_luns || fail "not every configured LUN showed up"
@@ -102,18 +131,9 @@ demo() {
 	step "scstuadm tree"
 	"$SCSTUADM" tree || fail "scstuadm tree"
 
-	step "filesystem on the ramdisk LUN"
-	sd=$(ramdisk_sd) || { fail "no /dev/sdX for a ramdisk LUN"; return; }
-	echo "ramdisk LUN is $sd"
-	mkfs.ext4 -F -q -L scstu-demo "$sd" || { fail "mkfs.ext4 $sd"; return; }
-	mkdir -p "$MNT"
-	mount "$sd" "$MNT" || { fail "mount $sd"; return; }
-	cp -r "$ROOT/docs" "$ROOT/README.md" "$MNT/" || fail "copying files"
-	sync
-	ls -l "$MNT"
-	df -h "$MNT"
-	umount "$MNT" || { fail "umount"; return; }
-	e2fsck -f -n "$sd" || fail "e2fsck -f -n $sd"
+	fs_check ramdisk/rd0
+	fs_check user/urd0
+	fs_check user/ufile0
 }
 
 demo
