@@ -83,9 +83,10 @@ struct nexus_key {
 	uint64_t session, lun;
 };
 
+/* key not first: GLib treats key == value pointers as a set */
 struct nexus_names {
-	struct nexus_key key;
 	char *initiator, *target;
+	struct nexus_key key;
 	uint16_t rel_port;
 };
 
@@ -449,12 +450,12 @@ static void handle_detach(struct kqueue *q, const struct scstu_user_sqe *sqe)
 	gpointer k, v;
 
 	pthread_mutex_lock(&kd->nexus_lock);
-	if (g_hash_table_steal_extended(kd->nexuses, &key, &k, &v)) {
-		n = v;
-	} else {
-		n = NULL;
-	}
+	n = g_hash_table_steal_extended(kd->nexuses, &key, &k, &v) ? v : NULL;
 	pthread_mutex_unlock(&kd->nexus_lock);
+	if (!n)
+		scstu_log(SCSTU_LOG_WARN, "%s: detach of a nexus never "
+			  "attached (session %" PRIu64 " lun %" PRIu64 ")",
+			  kd->dev->name, nx.session, nx.lun);
 	if (n) {
 		nx.initiator = n->initiator;
 		nx.target = n->target;
