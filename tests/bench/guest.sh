@@ -20,9 +20,14 @@
 #
 #   guest.sh [TARGET...]       default: all seven, in the order above
 #
+# The Foundation workloads (randread-4k-qd32, seqread-1m-qd8) run on every
+# target; the userspace-path ones (randread-4k-qd1, seqwrite-1m-qd8) only
+# on scstu, user1, user2 and tcmu unless SCSTU_BENCH_FULL=1.
+#
 # Environment: SCSTU_BENCH_ROUNDS (default 4), SCSTU_BENCH_RUNTIME (seconds
 # per run, default 5), SCSTU_BENCH_RAMP (default 1), SCSTU_BENCH_WORKLOADS
-# (space-separated subset of the four below), SCSTU_BENCH_BUSY_POLL (busy
+# (space-separated subset of the four below), SCSTU_BENCH_FULL (every
+# workload on every target), SCSTU_BENCH_BUSY_POLL (busy
 # poll of both userspace handlers in us, default 0), SCSTU_BENCH_USER_NULL
 # (the userspace null binary; default build/samples/scstu-null or the first
 # that exists of build/samples/null/scstu-null, build/samples/null).
@@ -39,6 +44,19 @@ echo "round,target,workload,iops,mb_s,lat_mean_us,clat_p99_us" >"$CSV"
 status=0
 declare -A DEV=()
 read -r -a WORKLOADS <<<"${SCSTU_BENCH_WORKLOADS:-randread-4k-qd32 randread-4k-qd1 seqread-1m-qd8 seqwrite-1m-qd8}"
+FULL=${SCSTU_BENCH_FULL:-0}
+
+# applies TARGET WORKLOAD: does this pair run (see the header)?
+applies() {
+	[ "$FULL" = 1 ] && return 0
+	case "$2" in
+	randread-4k-qd32 | seqread-1m-qd8) return 0 ;;
+	esac
+	case "$1" in
+	scstu | user1 | user2 | tcmu) return 0 ;;
+	esac
+	return 1
+}
 SDEBUG=/sys/bus/pseudo/drivers/scsi_debug
 
 # hosts_now: the SCSI host numbers that exist, sorted
@@ -350,6 +368,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	for wl in "${WORKLOADS[@]}"; do
 		for ((i = 0; i < n; i++)); do
 			tg=${targets[$(((i + r - 1) % n))]}
+			applies "$tg" "$wl" || continue
 			if [ -z "${DEV[$tg]:-}" ]; then
 				echo "$r,$tg,$wl,,,," >>"$CSV"
 				continue

@@ -15,7 +15,8 @@
 # results.json, ratios.csv, table.txt, fio output, device settings, handler
 # logs, dmesg); build/bench/latest points there.
 # Environment: SCSTU_BENCH_ROUNDS (4), SCSTU_BENCH_RUNTIME (5 s per run),
-# SCSTU_BENCH_RAMP (1 s), SCSTU_BENCH_WORKLOADS, SCSTU_BENCH_BUSY_POLL (0),
+# SCSTU_BENCH_RAMP (1 s), SCSTU_BENCH_WORKLOADS, SCSTU_BENCH_FULL (0: the
+# QD 1 and write workloads only on scstu/user/tcmu), SCSTU_BENCH_BUSY_POLL (0),
 # SCSTU_BENCH_USER_NULL, SCSTU_VM_MEM (default here 4096), SCSTU_KVM=1.
 set -uo pipefail
 
@@ -47,6 +48,7 @@ awk -F, -v json="$OUT/results.json" -v summary="$OUT/summary.csv" \
 		if (!(wl in seenw)) { seenw[wl] = 1; w[nw++] = wl }
 		if (!(tg in seent)) { seent[tg] = 1; t[nt++] = tg }
 		if (r > nr) nr = r
+		ran[tg, wl] = 1
 		if ($4 == "") next
 		k = tg SUBSEP wl
 		iops[k, r] = $4
@@ -82,6 +84,8 @@ awk -F, -v json="$OUT/results.json" -v summary="$OUT/summary.csv" \
 		for (i = 0; i < nw; i++)
 			for (j = 0; j < nt; j++) {
 				k = t[j] SUBSEP w[i]
+				if (!(k in ran))
+					continue
 				if (!n[k]) {
 					printf "%-19s %-17s %9s\n", t[j], w[i], "FAILED"
 					printf "%s,%s,0,,,,,,\n", t[j], w[i] > summary

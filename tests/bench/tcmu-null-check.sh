@@ -91,6 +91,8 @@ wait $pid
 cat /tmp/tnull.log
 [ -d "$DEV" ] && { echo "FAIL tcmu_null left $DEV"; fails=$((fails + 1)); }
 rmmod tcm_loop target_core_user target_core_mod 2>/dev/null
-dmesg | grep -iE 'oops|warning|bug:' && fails=$((fails + 1))
+dmesg >/tmp/dmesg.txt
+bash "$ROOT/tests/vm/guest-runner.sh" --check-dmesg /tmp/dmesg.txt ||
+	{ echo "FAIL kernel problems in dmesg"; fails=$((fails + 1)); }
 echo "tcmu-null-check: $fails failure(s)"
 [ $fails -eq 0 ]

@@ -49,7 +49,11 @@ static uint8_t *iov_ptr(const struct tn_cmd *cmd, unsigned int i, size_t *len)
 	return cmd->base + off;
 }
 
-/* copy min(len, alloc) bytes of buf into the data-in buffers */
+/*
+ * Copy min(len, alloc) bytes of buf into the data-in buffers and zero the
+ * rest of them: the kernel returns the whole buffer, which may still hold
+ * another command's data.
+ */
 static void put_data(struct tn_cmd *cmd, const uint8_t *buf, size_t len,
 		     size_t alloc)
 {
@@ -59,12 +63,13 @@ static void put_data(struct tn_cmd *cmd, const uint8_t *buf, size_t len,
 
 	if (len > alloc)
 		len = alloc;
-	for (i = 0; i < cmd->iov_cnt && len; i++) {
+	for (i = 0; i < cmd->iov_cnt; i++) {
 		p = iov_ptr(cmd, i, &seg);
 		if (!p)
 			return;
 		n = seg < len ? seg : len;
 		memcpy(p, buf, n);
+		memset(p + n, 0, seg - n);
 		buf += n;
 		len -= n;
 	}
