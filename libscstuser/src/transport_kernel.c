@@ -510,12 +510,22 @@ static void handle_sqe(struct kqueue *q, const struct scstu_user_sqe *sqe)
 	}
 }
 
+/* ENTER (no wait) if a batch left completions to publish. */
+static int flush_batch(struct kqueue *q)
+{
+	if (!q->need_enter)
+		return 0;
+	q->need_enter = false;
+	return enter(q, false);
+}
+
 /*
- * Consume every SQE published so far (at most one ring's worth), then
- * publish the completions made meanwhile with one ENTER. Returns the
- * number consumed or -errno.
+ * Consume every SQE published so far (at most one ring's worth). With
+ * flush, publish the completions made meanwhile with one ENTER; without,
+ * the caller does (the worker folds it into its sleeping ENTER). Returns
+ * the number consumed or -errno.
  */
-static int queue_batch(struct kqueue *q)
+static int queue_batch(struct kqueue *q, bool flush)
 {
 	uint32_t head = q->sq_head, tail = load_acquire(&q->ring->sq_tail);
 	int n = 0, ret = 0;
@@ -533,10 +543,8 @@ static int queue_batch(struct kqueue *q)
 		store_release(&q->ring->sq_head, head);
 		tls_batch = NULL;
 	}
-	if (q->need_enter) {
-		q->need_enter = false;
-		ret = enter(q, false);
-	}
+	if (flush)
+		ret = flush_batch(q);
 	return ret < 0 ? ret : n;
 }
 
@@ -582,14 +590,26 @@ static void *worker(void *arg)
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 
 	while (!atomic_load(&kd->stop)) {
-		ret = queue_batch(q);
+		ret = queue_batch(q, false);
 		if (ret < 0)
 			break;
 		ret = 0;
-		if (sq_pending(q))
+		/* more work: publish this batch's completions, go on */
+		if (sq_pending(q)) {
+			ret = flush_batch(q);
+			if (ret < 0)
+				break;
 			continue;
-		if (kd->dev->busy_poll_us && busy_poll(q))
-			continue;
+		}
+		if (kd->dev->busy_poll_us) {
+			ret = flush_batch(q);
+			if (ret < 0)
+				break;
+			if (busy_poll(q))
+				continue;
+		}
+		/* one ENTER publishes the completions and sleeps */
+		q->need_enter = false;
 		ret = enter(q, true);
 		if (ret == -EINTR || ret == -ETIMEDOUT)
 			ret = 0;
@@ -665,7 +685,7 @@ static int kernel_process(struct scstu_dev *dev)
 	int ret;
 
 	for (i = 0; i < kd->nr_queues; i++) {
-		ret = queue_batch(&kd->queues[i]);
+		ret = queue_batch(&kd->queues[i], true);
 		if (ret < 0)
 			return ret;
 	}
