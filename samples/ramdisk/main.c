@@ -4,17 +4,13 @@
  * disk class (scstuser_disk.h). The handler writes read, write, unmap
  * and map_status; the SDK answers every other command.
  *
- * Memory is a sparse anonymous mapping; a bitmap with one bit per page
- * records which pages hold data (GET LBA STATUS: mapped or deallocated),
- * and UNMAP gives whole pages back to the kernel.
+ * Memory is a sparse anonymous mapping; a bit per page says if it holds
+ * data (GET LBA STATUS); UNMAP gives whole pages back to the kernel.
  *
  * --delay-ms N is a test mode: every read and write completes N ms
  * later, from a delay thread (asynchronous completion), so that aborts
  * and resets find commands in the handler. An aborted command
  * completes at once.
- *
- *   scstu-ramdisk --name NAME [--size BYTES] [--block-size 512|4096]
- *                 [--queues N] [--depth N] [--busy-poll US] [--delay-ms N]
  */
 #include <errno.h>
 #include <pthread.h>
@@ -33,20 +29,18 @@
 
 static uint8_t *mem;		/* the disk */
 static uint64_t *mapped;	/* bit per page: holds data */
-static uint64_t nr_pages;
+static uint64_t nr_pages, nr_blocks_all;
 static uint32_t bs;		/* block size */
 
 static void set_mapped(uint64_t first, uint64_t last, bool on)
 {
-	for (uint64_t p = first; p <= last; p++) {
-		uint64_t bit = 1ULL << (p % 64);
-
+	for (uint64_t p = first; p <= last; p++)
 		if (on)
-			__atomic_fetch_or(&mapped[p / 64], bit, __ATOMIC_RELAXED);
+			__atomic_fetch_or(&mapped[p / 64], 1ULL << (p % 64),
+					  __ATOMIC_RELAXED);
 		else
-			__atomic_fetch_and(&mapped[p / 64], ~bit,
+			__atomic_fetch_and(&mapped[p / 64], ~(1ULL << (p % 64)),
 					   __ATOMIC_RELAXED);
-	}
 }
 
 static bool is_mapped(uint64_t p)
@@ -71,18 +65,17 @@ static int do_write(uint64_t lba, uint32_t n, const void *buf)
 }
 
 /* --- delay mode: commands wait in a FIFO, all with the same delay --- */
-struct delayed {
+struct delayed {		/* in scstu_req_ctx() */
 	struct timespec due;
 	bool write;
-	uint64_t lba;
-	uint32_t n;
+	uint64_t lba, n;
 	void *buf;
 };
 
 static unsigned int delay_ms;
 static GQueue delay_fifo = G_QUEUE_INIT;	/* of struct scstu_req */
 static pthread_mutex_t delay_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t delay_cond;
+static pthread_cond_t delay_cond = PTHREAD_COND_INITIALIZER;
 static unsigned int delay_inflight;	/* queued or being completed */
 
 static gint is_aborted(gconstpointer req, gconstpointer unused)
@@ -120,7 +113,7 @@ static void *delay_thread(void *arg)
 					 do_read(d->lba, d->n, d->buf);
 		scstu_disk_complete(req, ret);
 		pthread_mutex_lock(&delay_lock);
-		delay_inflight--;
+		__atomic_fetch_sub(&delay_inflight, 1, __ATOMIC_RELEASE);
 	}
 	return NULL;
 }
@@ -133,13 +126,13 @@ static int delay(struct scstu_req *req, bool write, uint64_t lba, uint32_t n,
 
 	*d = (struct delayed){ .write = write, .lba = lba, .n = n,
 			       .buf = (void *)buf };
-	clock_gettime(CLOCK_MONOTONIC, t);
+	clock_gettime(CLOCK_REALTIME, t);	/* the condvar's clock */
 	t->tv_nsec += (delay_ms % 1000) * 1000000L;
 	t->tv_sec += delay_ms / 1000 + t->tv_nsec / 1000000000L;
 	t->tv_nsec %= 1000000000L;
 	pthread_mutex_lock(&delay_lock);
 	g_queue_push_tail(&delay_fifo, req);
-	delay_inflight++;
+	__atomic_fetch_add(&delay_inflight, 1, __ATOMIC_RELAXED);
 	pthread_cond_signal(&delay_cond);
 	pthread_mutex_unlock(&delay_lock);
 	return SCSTU_ASYNC;
@@ -198,11 +191,12 @@ static int ram_map_status(struct scstu_dev *dev, uint64_t lba,
 	uint64_t p = lba * bs / PAGE, q = p + 1;
 	bool m = is_mapped(p);
 
-	(void)dev;
+	(void)dev;	/* one device per process here */
 	while (q < nr_pages && is_mapped(q) == m)
 		q++;
 	*state = m ? SCSTU_MAPPED : SCSTU_DEALLOCATED;
-	*nr_blocks = q * PAGE / bs - lba;
+	*nr_blocks = (q * PAGE / bs < nr_blocks_all ? q * PAGE / bs :
+		      nr_blocks_all) - lba;
 	return 0;
 }
 
@@ -217,7 +211,6 @@ int main(int argc, char **argv)
 	};
 	struct scstu_ops raw = { .abort = ram_abort };
 	struct scstu_dev *dev;
-	pthread_condattr_t ca;
 	pthread_t tid;
 	int ret;
 
@@ -229,26 +222,18 @@ int main(int argc, char **argv)
 	mem = mmap(NULL, nr_pages * PAGE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	mapped = calloc((nr_pages + 63) / 64, sizeof(*mapped));
-	if (mem == MAP_FAILED || !mapped) {
-		fprintf(stderr, "scstu-ramdisk: no memory for %llu bytes\n",
-			(unsigned long long)o.size);
+	if (mem == MAP_FAILED || !mapped)
 		return 1;
-	}
 	cfg.name = o.name;
 	cfg.nr_queues = o.queues;
 	cfg.queue_depth = o.depth;
 	cfg.busy_poll_us = o.busy_poll_us;
-	cfg.req_ctx_size = sizeof(struct delayed);
-	dc.nr_blocks = o.size / bs;
+	cfg.req_ctx_size = sizeof(struct delayed);	/* delay mode */
+	dc.nr_blocks = nr_blocks_all = o.size / bs;
 	dc.block_size = bs;
 	dc.unmap_granularity = PAGE / bs;
-
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&delay_cond, &ca);
 	if (delay_ms && pthread_create(&tid, NULL, delay_thread, NULL))
 		return 1;
-
 	dev = scstu_disk_create(&cfg, &dc, &ops, &raw);
 	if (!dev) {
 		fprintf(stderr, "scstu-ramdisk: cannot create %s: %s\n",
@@ -258,13 +243,8 @@ int main(int argc, char **argv)
 	sample_stop_on_signals(dev);
 	ret = scstu_dev_run(dev);
 	/* the delay thread still completes what it holds */
-	pthread_mutex_lock(&delay_lock);
-	while (delay_inflight) {
-		pthread_mutex_unlock(&delay_lock);
+	while (__atomic_load_n(&delay_inflight, __ATOMIC_ACQUIRE))
 		usleep(10000);
-		pthread_mutex_lock(&delay_lock);
-	}
-	pthread_mutex_unlock(&delay_lock);
 	scstu_dev_destroy(dev);
 	return ret ? 1 : 0;
 }
