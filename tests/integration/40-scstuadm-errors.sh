@@ -112,7 +112,7 @@ F=$W/bad.conf
 expect_apply_fail 1 apply "$F"
 has "scstuadm: $F:3: invalid size '12Q' for 'size' (bytes, or a number with a K/M/G/T suffix)"
 has "scstuadm: $F:4: invalid device name 'bad/name': name contains '/'"
-has "scstuadm: $F:7: device 'x': unknown backend 'nosuch' (available: nullio, ramdisk)"
+has "scstuadm: $F:7: device 'x': unknown backend 'nosuch' (available: nullio, ramdisk, user)"
 has "scstuadm: $F:11: LUN 16384 out of range (0..16383)"
 has "scstuadm: $F:12: duplicate LUN 0 (first at line 10)"
 has "scstuadm: $F:13: LUN 2: unknown device 'ghost' (no [device ghost] section)"
