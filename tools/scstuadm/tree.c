@@ -95,6 +95,24 @@ static void text_luns(GString *s, int indent, GHashTable *luns)
 	g_ptr_array_unref(v);
 }
 
+/* userspace devices: ", attached, handler pid 42, 2 queues x 248" */
+static void text_handler(GString *s, GHashTable *attrs)
+{
+	const char *state = attr_value(attrs, "state");
+	const char *pid = attr_value(attrs, "handler");
+	const char *nq = attr_value(attrs, "nr_queues");
+	const char *qd = attr_value(attrs, "queue_depth");
+
+	if (!state)
+		return;
+	g_string_append_printf(s, ", %s", state);
+	if (pid && strcmp(pid, "none"))
+		g_string_append_printf(s, ", handler pid %s", pid);
+	if (nq && qd && strcmp(nq, "0"))
+		g_string_append_printf(s, ", %s queue%s x %s", nq,
+				       strcmp(nq, "1") ? "s" : "", qd);
+}
+
 char *sa_tree_text(const struct sa_model *m, const char *root)
 {
 	GString *s = g_string_new(NULL);
@@ -124,6 +142,7 @@ char *sa_tree_text(const struct sa_model *m, const char *root)
 		}
 		if (bs)
 			g_string_append_printf(s, ", block %s", bs);
+		text_handler(s, d->attrs);
 		g_string_append_c(s, '\n');
 		g_string_append_printf(s, "      attributes:");
 		for (guint j = 0; j < av->len; j++) {
