@@ -17,13 +17,27 @@
 # Environment: SCSTU_BENCH_ROUNDS (4), SCSTU_BENCH_RUNTIME (5 s per run),
 # SCSTU_BENCH_RAMP (1 s), SCSTU_BENCH_WORKLOADS, SCSTU_BENCH_FULL (0: the
 # QD 1 and write workloads only on scstu/user/tcmu), SCSTU_BENCH_BUSY_POLL (0),
-# SCSTU_BENCH_USER_NULL, SCSTU_VM_MEM (default here 4096), SCSTU_KVM=1.
+# SCSTU_BENCH_USER_NULL, SCSTU_VM_MEM (default here 4096), SCSTU_KVM=1,
+# SCSTU_BENCH_NATIVE (1: first run build/bench/native-disk on the host).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${SCSTU_RESULTS:-$ROOT/build/bench/$(date +%Y%m%d-%H%M%S)-$$}
 mkdir -p "$OUT"
 ln -sfn "$OUT" "$ROOT/build/bench/latest" 2>/dev/null
+
+# the SDK through its in-process harness, on the host before the VM
+# (tests/bench/native; SCSTU_BENCH_NATIVE=0 skips it)
+if [ "${SCSTU_BENCH_NATIVE:-1}" != 0 ]; then
+	if make -s -C "$ROOT/tests/bench/native" BUILD="$ROOT/build" \
+		>"$OUT/native-build.log" 2>&1; then
+		"$ROOT/build/bench/native-disk" -c "$OUT/native.csv" \
+			>"$OUT/native.txt" 2>&1 || echo "bench: native-disk failed"
+		cat "$OUT/native.txt"
+	else
+		echo "bench: native-disk did not build, see $OUT/native-build.log"
+	fi
+fi
 
 export SCSTU_VM_MEM=${SCSTU_VM_MEM:-4096}
 export SCSTU_VM_TIMEOUT=${SCSTU_VM_TIMEOUT:-1700}
@@ -141,5 +155,6 @@ awk -F, -v json="$OUT/results.json" -v summary="$OUT/summary.csv" \
 			}
 		}
 	}' "$OUT/results.csv" | tee "$OUT/table.txt"
+[ -s "$OUT/native.txt" ] && { echo; cat "$OUT/native.txt"; } | tee -a "$OUT/table.txt"
 grep -h '^!!' "$OUT/console.log" 2>/dev/null
 exit $rc
