@@ -20,7 +20,7 @@
  * must answer TEST UNIT READY and a WRITE/READ round trip correctly.
  *
  * Environment: SCSTU_FUZZ_SEED (default 1), SCSTU_FUZZ_ITERS (default
- * 100000); SCSTU_FUZZ_VERBOSE=1 prints every command and its result.
+ * 60000); SCSTU_FUZZ_VERBOSE=1 prints every command and its result.
  * A failure prints the seed, the command number and the CDB.
  */
 #include <errno.h>
@@ -47,7 +47,7 @@
 #define MAX_CMDS	64
 
 static uint64_t seed = 1;
-static unsigned long iters = 100000;
+static unsigned long iters = 60000;
 
 /* xorshift64*: the main thread's generator; commands depend on it only */
 static uint64_t rng_state;
