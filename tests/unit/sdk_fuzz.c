@@ -19,6 +19,8 @@
  * buffer (guard bytes) nor into a data-out buffer. At the end the device
  * must answer TEST UNIT READY and a WRITE/READ round trip correctly.
  *
+ * The handler is in sdk_fuzz_disk.c.
+ *
  * Environment: SCSTU_FUZZ_SEED (default 1), SCSTU_FUZZ_ITERS (default
  * 60000); SCSTU_FUZZ_VERBOSE=1 prints every command and its result.
  * A failure prints the seed, the command number and the CDB.
@@ -32,12 +34,8 @@
 #include <string.h>
 #include <time.h>
 #include <scsi/sg_lib.h>
-#include "scstuser.h"
-#include "scstuser_disk.h"
-#include "scstuser_harness.h"
+#include "sdk_fuzz.h"
 
-#define NR_BLOCKS	4096
-#define BS		512
 #define DATA_SIZE	(192U << 10)	/* max_xfer: some commands exceed it */
 #define MAX_XFER	(256U << 10)
 #define GUARD		64
@@ -46,7 +44,7 @@
 #define NSESS		4
 #define MAX_CMDS	64
 
-static uint64_t seed = 1;
+uint64_t seed = 1;
 static unsigned long iters = 60000;
 
 /* xorshift64*: the main thread's generator; commands depend on it only */
@@ -87,21 +85,10 @@ static unsigned int mode_len;
 /* The device */
 static struct scstu_harness *harness;
 static struct scstu_dev *dev;
-static uint8_t *ram;
-static uint8_t mapped[NR_BLOCKS];
-static pthread_mutex_t ram_lock = PTHREAD_MUTEX_INITIALIZER;
-static atomic_uint nr_async, nr_aborted_cb, nr_resets;
-
-/* Commands in flight */
-struct fslot {
-	unsigned long no;		/* command number */
-	uint8_t cdb[32];
-	struct scstu_harness_cmd cmd;
-	uint8_t *buf;			/* MAX_XFER + GUARD */
-	uint8_t *orig;			/* data-out as sent */
-	bool busy, abort_issued;
-	unsigned int completions;
-};
+uint8_t *ram;
+uint8_t mapped[NR_BLOCKS];
+pthread_mutex_t ram_lock = PTHREAD_MUTEX_INITIALIZER;
+atomic_uint nr_async, nr_aborted_cb, nr_resets;
 
 static struct fslot slots[NSLOTS];
 static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -117,8 +104,7 @@ static void hex(FILE *f, const uint8_t *p, unsigned int n)
 		fprintf(f, "%02x%s", p[i], i + 1 < n ? " " : "");
 }
 
-static void __attribute__((noreturn, format(printf, 2, 3)))
-fail(const struct fslot *s, const char *fmt, ...)
+void fail(const struct fslot *s, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -139,238 +125,6 @@ fail(const struct fslot *s, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	abort();
-}
-
-/* ---- the handler ---- */
-
-struct async_item {
-	struct async_item *next;
-	struct scstu_req *req;
-	int ret;
-	struct timespec due;
-};
-
-static struct async_item *aq_head, **aq_tail = &aq_head;
-static pthread_mutex_t aq_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t aq_cond = PTHREAD_COND_INITIALIZER;
-static bool aq_stop;
-static pthread_t completer;
-
-/* Thread-independent choice: a hash of the seed and the arguments. */
-static uint64_t mix(uint64_t a, uint64_t b)
-{
-	uint64_t x = a * 0x9e3779b97f4a7c15ULL ^ (b + 0x632be59bd9b4e019ULL);
-
-	x ^= x >> 31;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	return x ^ (x >> 29);
-}
-
-static int h_ret(struct scstu_req *req, uint64_t key, int ret)
-{
-	struct async_item *a;
-	uint64_t h = mix(seed, key);
-
-	if (h % 3)
-		return ret;
-	a = calloc(1, sizeof(*a));
-	if (!a)
-		return ret;
-	a->req = req;
-	a->ret = ret;
-	clock_gettime(CLOCK_MONOTONIC, &a->due);
-	a->due.tv_nsec += (long)((h >> 8) % 1000) * 1000;
-	if (a->due.tv_nsec >= 1000000000L) {
-		a->due.tv_sec++;
-		a->due.tv_nsec -= 1000000000L;
-	}
-	atomic_fetch_add(&nr_async, 1);
-	pthread_mutex_lock(&aq_lock);
-	*aq_tail = a;
-	aq_tail = &a->next;
-	pthread_cond_signal(&aq_cond);
-	pthread_mutex_unlock(&aq_lock);
-	return SCSTU_ASYNC;
-}
-
-static void *completer_fn(void *arg)
-{
-	struct async_item *a;
-
-	(void)arg;
-	pthread_mutex_lock(&aq_lock);
-	for (;;) {
-		while (!aq_head && !aq_stop)
-			pthread_cond_wait(&aq_cond, &aq_lock);
-		if (!aq_head)
-			break;
-		a = aq_head;
-		if (pthread_cond_timedwait(&aq_cond, &aq_lock, &a->due) !=
-		    ETIMEDOUT && aq_head == a && !aq_stop) {
-			/* woken early (abort or new item): wait again
-			 * unless the abort callback made it due */
-			struct timespec now;
-
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if (a->due.tv_sec > now.tv_sec ||
-			    (a->due.tv_sec == now.tv_sec &&
-			     a->due.tv_nsec > now.tv_nsec))
-				continue;
-		}
-		aq_head = a->next;
-		if (!aq_head)
-			aq_tail = &aq_head;
-		pthread_mutex_unlock(&aq_lock);
-		scstu_disk_complete(a->req, a->ret);
-		free(a);
-		pthread_mutex_lock(&aq_lock);
-	}
-	pthread_mutex_unlock(&aq_lock);
-	return NULL;
-}
-
-static int h_read(struct scstu_req *req, uint64_t lba, uint32_t nr,
-		  void *buf)
-{
-	if (lba + nr > NR_BLOCKS)
-		fail(NULL, "read beyond capacity: lba %llu nr %u",
-		     (unsigned long long)lba, nr);
-	pthread_mutex_lock(&ram_lock);
-	memcpy(buf, ram + lba * BS, (size_t)nr * BS);
-	pthread_mutex_unlock(&ram_lock);
-	return h_ret(req, lba << 20 | nr, 0);
-}
-
-static int h_write(struct scstu_req *req, uint64_t lba, uint32_t nr,
-		   const void *buf, unsigned int flags)
-{
-	(void)flags;
-	if (lba + nr > NR_BLOCKS)
-		fail(NULL, "write beyond capacity: lba %llu nr %u",
-		     (unsigned long long)lba, nr);
-	pthread_mutex_lock(&ram_lock);
-	memcpy(ram + lba * BS, buf, (size_t)nr * BS);
-	memset(mapped + lba, 1, nr);
-	pthread_mutex_unlock(&ram_lock);
-	return h_ret(req, lba << 20 | nr | 1ULL << 60, 0);
-}
-
-static int h_flush(struct scstu_req *req)
-{
-	return h_ret(req, 7, 0);
-}
-
-static int h_unmap(struct scstu_req *req, const struct scstu_extent *ext,
-		   unsigned int nr)
-{
-	unsigned int i;
-
-	pthread_mutex_lock(&ram_lock);
-	for (i = 0; i < nr; i++) {
-		if (ext[i].lba > NR_BLOCKS ||
-		    ext[i].nr_blocks > NR_BLOCKS - ext[i].lba)
-			fail(NULL, "unmap beyond capacity: lba %llu nr %llu",
-			     (unsigned long long)ext[i].lba,
-			     (unsigned long long)ext[i].nr_blocks);
-		memset(ram + ext[i].lba * BS, 0, ext[i].nr_blocks * BS);
-		memset(mapped + ext[i].lba, 0, ext[i].nr_blocks);
-	}
-	pthread_mutex_unlock(&ram_lock);
-	return h_ret(req, nr ? ext[0].lba | 2ULL << 60 : 9, 0);
-}
-
-static int h_write_same(struct scstu_req *req, uint64_t lba, uint64_t nr,
-			const void *block, unsigned int flags)
-{
-	uint64_t i;
-
-	if (lba > NR_BLOCKS || nr > NR_BLOCKS - lba)
-		fail(NULL, "write same beyond capacity: lba %llu nr %llu",
-		     (unsigned long long)lba, (unsigned long long)nr);
-	pthread_mutex_lock(&ram_lock);
-	for (i = 0; i < nr; i++)
-		memcpy(ram + (lba + i) * BS, block, BS);
-	memset(mapped + lba, !(flags & SCSTU_DISK_WS_UNMAP), nr);
-	pthread_mutex_unlock(&ram_lock);
-	return h_ret(req, lba << 20 | nr | 3ULL << 60, 0);
-}
-
-static int h_caw(struct scstu_req *req, uint64_t lba, uint32_t nr,
-		 const void *verify, const void *data, uint32_t *off)
-{
-	const uint8_t *v = verify;
-	int ret = 0;
-	uint32_t i;
-
-	if (lba + nr > NR_BLOCKS)
-		fail(NULL, "caw beyond capacity");
-	pthread_mutex_lock(&ram_lock);
-	for (i = 0; i < nr * BS; i++) {
-		if (v[i] != ram[lba * BS + i]) {
-			*off = i;
-			ret = -EILSEQ;
-			break;
-		}
-	}
-	if (!ret)
-		memcpy(ram + lba * BS, data, (size_t)nr * BS);
-	pthread_mutex_unlock(&ram_lock);
-	return h_ret(req, lba << 20 | nr | 4ULL << 60, ret);
-}
-
-static int h_map_status(struct scstu_dev *d, uint64_t lba, uint64_t *nr,
-			enum scstu_map_state *state)
-{
-	uint64_t n = 1;
-
-	(void)d;
-	if (lba >= NR_BLOCKS)
-		fail(NULL, "map_status beyond capacity: lba %llu",
-		     (unsigned long long)lba);
-	pthread_mutex_lock(&ram_lock);
-	while (lba + n < NR_BLOCKS && mapped[lba + n] == mapped[lba])
-		n++;
-	*state = mapped[lba] ? SCSTU_MAPPED : SCSTU_DEALLOCATED;
-	pthread_mutex_unlock(&ram_lock);
-	*nr = n;
-	return 0;
-}
-
-/* Abort: make the request's pending completion due now. */
-static void h_abort(struct scstu_req *req)
-{
-	struct async_item *a;
-
-	atomic_fetch_add(&nr_aborted_cb, 1);
-	pthread_mutex_lock(&aq_lock);
-	for (a = aq_head; a; a = a->next)
-		if (a->req == req)
-			a->due.tv_sec = 0;
-	pthread_cond_signal(&aq_cond);
-	pthread_mutex_unlock(&aq_lock);
-}
-
-static void h_reset(struct scstu_dev *d, enum scstu_reset kind,
-		    uint64_t session, uint64_t lun)
-{
-	(void)d;
-	(void)session;
-	(void)lun;
-	if (kind < SCSTU_RESET_LUN || kind > SCSTU_RESET_NEXUS)
-		fail(NULL, "reset of kind %d", kind);
-	atomic_fetch_add(&nr_resets, 1);
-}
-
-static void h_attach(struct scstu_dev *d, const struct scstu_nexus *nx)
-{
-	(void)d;
-	(void)nx;
-}
-
-static void h_detach(struct scstu_dev *d, const struct scstu_nexus *nx)
-{
-	(void)d;
-	(void)nx;
 }
 
 /* ---- synchronous helpers ---- */
@@ -938,15 +692,6 @@ static void setup(void)
 		.max_unmap_blocks = 256, .max_unmap_descriptors = 4,
 		.max_write_same_blocks = 2048,
 	};
-	static const struct scstu_disk_ops ops = {
-		.read = h_read, .write = h_write, .flush = h_flush,
-		.unmap = h_unmap, .write_same = h_write_same,
-		.compare_and_write = h_caw, .map_status = h_map_status,
-	};
-	static const struct scstu_ops raw = {
-		.abort = h_abort, .reset = h_reset,
-		.attach = h_attach, .detach = h_detach,
-	};
 	unsigned int i;
 
 	ram = calloc(NR_BLOCKS, BS);
@@ -954,7 +699,7 @@ static void setup(void)
 	if (!ram || !harness)
 		fail(NULL, "out of memory");
 	cfg.harness = harness;
-	dev = scstu_disk_create(&cfg, &dc, &ops, &raw);
+	dev = scstu_disk_create(&cfg, &dc, &fuzz_disk_ops, &fuzz_raw_ops);
 	if (!dev)
 		fail(NULL, "scstu_disk_create: %s", strerror(errno));
 	for (i = 0; i < NSLOTS; i++) {
@@ -963,19 +708,14 @@ static void setup(void)
 		if (!slots[i].buf || !slots[i].orig)
 			fail(NULL, "out of memory");
 	}
-	if (pthread_create(&completer, NULL, completer_fn, NULL))
-		fail(NULL, "pthread_create");
+	fuzz_completer_start();
 }
 
 static void teardown(void)
 {
 	unsigned int i;
 
-	pthread_mutex_lock(&aq_lock);
-	aq_stop = true;
-	pthread_cond_signal(&aq_cond);
-	pthread_mutex_unlock(&aq_lock);
-	pthread_join(completer, NULL);
+	fuzz_completer_stop();
 	scstu_dev_destroy(dev);
 	scstu_harness_free(harness);
 	for (i = 0; i < NSLOTS; i++) {
