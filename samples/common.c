@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Command-line options and signal handling shared by the samples. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <glib-unix.h>
+#include <scstuser_glib.h>
 
 #include "common.h"
 
@@ -24,6 +28,35 @@ void sample_stop_on_signals(struct scstu_dev *dev)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+static gboolean quit_loop(gpointer loop)
+{
+	g_main_loop_quit(loop);
+	return G_SOURCE_CONTINUE;
+}
+
+int sample_run(struct scstu_dev *dev, const struct sample_opts *o)
+{
+	GMainLoop *loop;
+	GSource *src;
+
+	if (!o->glib) {
+		sample_stop_on_signals(dev);
+		return scstu_dev_run(dev);
+	}
+	src = scstu_dev_glib_source(dev);
+	if (!src)
+		return -EINVAL;
+	loop = g_main_loop_new(NULL, FALSE);
+	g_source_attach(src, NULL);
+	g_unix_signal_add(SIGINT, quit_loop, loop);
+	g_unix_signal_add(SIGTERM, quit_loop, loop);
+	g_main_loop_run(loop);
+	g_source_destroy(src);
+	g_source_unref(src);
+	g_main_loop_unref(loop);
+	return 0;
 }
 
 static int parse_size(const char *s, uint64_t *out)
@@ -48,7 +81,7 @@ static void usage(const char *prog, unsigned int extras)
 {
 	fprintf(stderr,
 		"usage: %s --name NAME [--size BYTES] [--block-size 512|4096]\n"
-		"       [--queues N] [--depth N] [--busy-poll US]%s%s\n",
+		"       [--queues N] [--depth N] [--busy-poll US] [--glib]%s%s\n",
 		prog, extras & SAMPLE_OPT_DELAY ? " [--delay-ms N]" : "",
 		extras & SAMPLE_OPT_FILE ? " --file PATH" : "");
 }
@@ -65,6 +98,7 @@ int sample_parse(int argc, char **argv, const char *prog, unsigned int extras,
 		{ "busy-poll", required_argument, NULL, 'p' },
 		{ "delay-ms", required_argument, NULL, 'D' },
 		{ "file", required_argument, NULL, 'f' },
+		{ "glib", no_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -83,6 +117,7 @@ int sample_parse(int argc, char **argv, const char *prog, unsigned int extras,
 		case 'q': o->queues = strtoul(optarg, NULL, 0); break;
 		case 'd': o->depth = strtoul(optarg, NULL, 0); break;
 		case 'p': o->busy_poll_us = strtoul(optarg, NULL, 0); break;
+		case 'g': o->glib = true; break;
 		case 'D':
 			if (!(extras & SAMPLE_OPT_DELAY))
 				goto bad;

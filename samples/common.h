@@ -6,6 +6,7 @@
 #ifndef SAMPLES_COMMON_H
 #define SAMPLES_COMMON_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <scstuser.h>
 
@@ -22,6 +23,7 @@ struct sample_opts {
 	unsigned int busy_poll_us; /* --busy-poll */
 	unsigned int delay_ms;	/* --delay-ms */
 	const char *file;	/* --file */
+	bool glib;		/* --glib: run in a GLib main loop */
 };
 
 /* Parse argv; print usage and return -1 on error. */
@@ -29,5 +31,11 @@ int sample_parse(int argc, char **argv, const char *prog, unsigned int extras,
 		 struct sample_opts *o);
 /* SIGINT and SIGTERM call scstu_dev_stop(dev). */
 void sample_stop_on_signals(struct scstu_dev *dev);
+/*
+ * Serve dev until SIGINT/SIGTERM: worker threads (scstu_dev_run), or with
+ * --glib (the device created with SCSTU_DEV_OWN_LOOP) a GLib main loop
+ * with the device's GSource. Returns 0 or -errno.
+ */
+int sample_run(struct scstu_dev *dev, const struct sample_opts *o);
 
 #endif /* SAMPLES_COMMON_H */

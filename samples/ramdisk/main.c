@@ -10,7 +10,8 @@
  * --delay-ms N is a test mode: every read and write completes N ms
  * later, from a delay thread (asynchronous completion), so that aborts
  * and resets find commands in the handler. An aborted command
- * completes at once.
+ * completes at once. --glib serves the device from a GLib main loop
+ * (SCSTU_DEV_OWN_LOOP) instead of worker threads.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -225,6 +226,7 @@ int main(int argc, char **argv)
 	if (mem == MAP_FAILED || !mapped)
 		return 1;
 	cfg.name = o.name;
+	cfg.flags = o.glib ? SCSTU_DEV_OWN_LOOP : 0;
 	cfg.nr_queues = o.queues;
 	cfg.queue_depth = o.depth;
 	cfg.busy_poll_us = o.busy_poll_us;
@@ -240,8 +242,7 @@ int main(int argc, char **argv)
 			o.name, strerror(errno));
 		return 1;
 	}
-	sample_stop_on_signals(dev);
-	ret = scstu_dev_run(dev);
+	ret = sample_run(dev, &o);
 	/* the delay thread still completes what it holds */
 	while (__atomic_load_n(&delay_inflight, __ATOMIC_ACQUIRE))
 		usleep(10000);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # libscstuser samples under real I/O load: fio with crc32c verification
 # (4 jobs, QD 32) on scstu-ramdisk with 1 and with 2 handler queues, and
-# on scstu-file (io_uring on a backing file); then ext4 on scstu-file:
+# on scstu-file (io_uring on a backing file), and on scstu-ramdisk served
+# from a GLib main loop (SCSTU_DEV_OWN_LOOP, poll() on the device fd); then ext4 on scstu-file:
 # mkfs, copy a tree, fsck; stop the handler, start it again on the same
 # file, and the filesystem is still clean with the same files.
 # scstu-test-timeout: 900
@@ -47,17 +48,20 @@ load_modules
 run mkdir "$T"
 user_start ur1 "$ROOT/build/samples/scstu-ramdisk" --name ur1 --size 128M
 user_start ur2 "$ROOT/build/samples/scstu-ramdisk" --name ur2 --size 128M --queues 2 --block-size 4096
+user_start ug0 "$ROOT/build/samples/scstu-ramdisk" --name ug0 --size 128M --queues 2 --glib
 truncate -s 256M $IMG
 user_start uf0 "$ROOT/build/samples/scstu-file" --name uf0 --file $IMG --size 256M --queues 2
 [ "$(cat $CFS/devices/user/ur2/nr_queues)" = 2 ] || die "ur2 has $(cat $CFS/devices/user/ur2/nr_queues) queues"
 map 0 ur1
 map 1 ur2
 map 2 uf0
+map 3 ug0
 run mkdir "$T/sessions/iqn.test:io"
 h=$(cat "$T/sessions/iqn.test:io/host")
-wait_for_scsi_devices 3 || die "SCSI devices did not appear"
-s0=$(sd_of_lun "$h" 0) && s1=$(sd_of_lun "$h" 1) && s2=$(sd_of_lun "$h" 2) || die "no sd"
-for s in $s0 $s1 $s2; do
+wait_for_scsi_devices 4 || die "SCSI devices did not appear"
+s0=$(sd_of_lun "$h" 0) && s1=$(sd_of_lun "$h" 1) && s2=$(sd_of_lun "$h" 2) &&
+	s3=$(sd_of_lun "$h" 3) || die "no sd"
+for s in $s0 $s1 $s2 $s3; do
 	echo none >"/sys/block/$(basename "$s")/queue/scheduler" 2>/dev/null
 done
 [ "$(blockdev --getss "$s1")" = 4096 ] || die "ur2 block size $(blockdev --getss "$s1")"
@@ -67,6 +71,13 @@ echo "== fio verify"
 fio_verify "$s0" "ramdisk-1q"
 fio_verify "$s1" "ramdisk-2q-4k"
 fio_verify "$s2" "file-2q"
+fio_verify "$s3" "ramdisk-glib-2q"
+# the SDK names its queue worker threads scstu-qN: none in loop mode
+! grep -q "^scstu-q" /proc/${USER_PID[ug0]}/task/*/comm ||
+	die "the --glib handler runs SDK worker threads"
+grep -q "^scstu-q" /proc/${USER_PID[ur2]}/task/*/comm ||
+	die "no scstu-qN worker threads in the threaded handler"
+ok "the GLib-loop handler served everything without SDK worker threads"
 
 echo "== ext4 on scstu-file, across a handler restart"
 run mkfs.ext4 -F -q "$s2"
