@@ -23,10 +23,6 @@ sense_info() {
 	echo $((16#${b[3]}${b[4]}${b[5]}${b[6]}))
 }
 
-now_ms() {
-	echo $(($(date +%s%N) / 1000000))
-}
-
 load_modules
 run mkdir "$CFS/devices/nullio/n0"
 cfs_write "$CFS/devices/nullio/n0/size" $((256 << 20))

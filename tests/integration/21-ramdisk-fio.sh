@@ -10,12 +10,6 @@ T=$CFS/targets/local/t0
 
 trap cfs_teardown EXIT
 
-# check_fio LOG: fio succeeded without verification errors
-check_fio() {
-	grep -q "err= 0" "$1" || die "fio reported errors: $(grep -m3 'err=' "$1")"
-	! grep -qi "verify.*fail\|bad magic\|crc32c.*mismatch" "$1" || die "fio verification failed"
-}
-
 load_modules
 run mkdir "$CFS/devices/ramdisk/rd0"
 cfs_write "$CFS/devices/ramdisk/rd0/size" $((256 << 20))

@@ -13,7 +13,6 @@ T=$CFS/targets/local/et
 A=iqn.2026-11.org.scstu:eh-a
 N0=$CFS/devices/nullio/n0
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 in_flight() { sed -n 's/^in_flight //p' "$N0/stats"; }
 
 load_modules

@@ -19,8 +19,6 @@ N0=$CFS/devices/nullio/n0
 W=/tmp/30-tmf
 mkdir -p $W
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
 clear_uas() {
 	local i
 	for i in 1 2 3 4 5 6; do

@@ -24,8 +24,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
 start_rawdisk() {
 	"$ROOT/build/user-abi/rawdisk" --name kd0 --size-mb 128 --file $MEDIUM \
 		"$@" >>$W/rawdisk.log 2>&1 &
@@ -37,11 +35,6 @@ start_rawdisk() {
 	done
 	cat $W/rawdisk.log
 	die "rawdisk did not start"
-}
-
-check_fio() {
-	grep -q "err= 0" "$1" || die "fio reported errors: $(grep -m3 'err=' "$1")"
-	! grep -qi "verify.*fail\|bad magic\|crc32c.*mismatch" "$1" || die "fio verification failed"
 }
 
 load_modules

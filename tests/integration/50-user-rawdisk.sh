@@ -21,11 +21,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check_fio() {
-	grep -q "err= 0" "$1" || die "fio reported errors: $(grep -m3 'err=' "$1")"
-	! grep -qi "verify.*fail\|bad magic\|crc32c.*mismatch" "$1" || die "fio verification failed"
-}
-
 # start_rawdisk ARGS...: run rawdisk in the background, wait for "ready"
 start_rawdisk() {
 	"$RAWDISK" --name rd0 --size-mb 96 "$@" >$W/rawdisk.log 2>&1 &

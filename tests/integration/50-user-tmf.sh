@@ -24,8 +24,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
 start_rawdisk() {
 	"$ROOT/build/user-abi/rawdisk" --name td0 --size-mb 16 "$@" >$W/rawdisk.log 2>&1 &
 	pid=$!

@@ -17,11 +17,6 @@ mkdir -p $W $MNT
 
 trap 'umount $MNT 2>/dev/null; user_stop_all; cfs_teardown' EXIT
 
-check_fio() {
-	grep -q "err= 0" "$1" || die "fio reported errors: $(grep -m3 'err=' "$1")"
-	! grep -qi "verify.*fail\|bad magic\|crc32c.*mismatch" "$1" || die "fio verification failed"
-}
-
 # fio_verify DEV TAG: random writes verified as they go, then a read-back pass
 fio_verify() {
 	local dev=$1 tag=$2

@@ -18,11 +18,6 @@ mkdir -p $W $MNT
 
 trap 'umount $MNT 2>/dev/null; user_stop_all; cfs_teardown' EXIT
 
-check_fio() {
-	grep -q "err= 0" "$1" || die "fio reported errors: $(grep -m3 'err=' "$1")"
-	! grep -qi "verify.*fail\|bad magic\|crc32c.*mismatch" "$1" || die "fio verification failed"
-}
-
 start() {
 	user_start uk0 "$ROOT/build/samples/scstu-file" --name uk0 --file $IMG --size 128M --queues 2
 }

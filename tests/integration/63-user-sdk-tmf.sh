@@ -20,8 +20,6 @@ mkdir -p $W
 
 trap 'user_stop_all; cfs_teardown' EXIT
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
 # wait_log PATTERN COUNT: until the handler log has COUNT matching lines
 wait_log() {
 	local i

@@ -360,3 +360,12 @@ cfs_listing() {
 		esac
 	done >"$1"
 }
+
+# now_ms: milliseconds since the epoch
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# check_fio LOG: fio succeeded without verification errors
+check_fio() {
+	grep -q "err= 0" "$1" || die "fio reported errors: $(grep -m3 'err=' "$1")"
+	! grep -qi "verify.*fail\|bad magic\|crc32c.*mismatch" "$1" || die "fio verification failed"
+}
