@@ -15,6 +15,7 @@
 #include <linux/uaccess.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/mm.h>
 #include <linux/nospec.h>
 #include "scstu_compat.h"
 #include "scstu_user_priv.h"
@@ -47,6 +48,8 @@ static void su_conn_release(struct kref *kref)
 	}
 	if (conn->udev)
 		su_dev_put(conn->udev);
+	if (conn->mm)
+		mmdrop(conn->mm);
 	kfree(conn);
 }
 
@@ -135,6 +138,9 @@ static int su_conn_setup(struct su_conn *conn, struct scstu_user_register *r)
 	int ret;
 
 	conn->features = r->features & SCSTU_USER_F_ALL;
+	/* zero copy maps pages at chunk granularity, of a single mm */
+	if (!SU_ZC_POSSIBLE || !current->mm)
+		conn->features &= ~SCSTU_USER_F_ZERO_COPY;
 	conn->nr_queues = r->nr_queues;
 	conn->entries = r->ring_entries;
 	conn->data_size = r->data_size;
@@ -142,6 +148,15 @@ static int su_conn_setup(struct su_conn *conn, struct scstu_user_register *r)
 	conn->cq_off = ring + sq;
 	conn->data_off = ring + sq + cq;
 	conn->map_size = conn->data_off + PAGE_ALIGN(r->data_size);
+	if (conn->features & SCSTU_USER_F_ZERO_COPY) {
+		/* the zero-copy window follows the copy window */
+		conn->zc_off = conn->map_size;
+		conn->map_size += PAGE_ALIGN(r->data_size);
+		if (!conn->mm) {
+			conn->mm = current->mm;
+			mmgrab(conn->mm);
+		}
+	}
 	conn->stride = conn->map_size;
 	conn->queues = kvcalloc(conn->nr_queues, sizeof(*conn->queues),
 				GFP_KERNEL);
@@ -358,6 +373,10 @@ static int su_mmap(struct file *file, struct vm_area_struct *vma)
 	if (len != conn->map_size)
 		goto out;
 	q = &conn->queues[off / conn->stride];
+	if (conn->features & SCSTU_USER_F_ZERO_COPY) {
+		ret = su_zc_mmap(q, vma);
+		goto out;
+	}
 	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	ret = remap_vmalloc_range(vma, q->mem, 0);
 out:
@@ -447,6 +466,8 @@ static struct scstu_dev *su_alloc_dev(struct scstu_backend *be,
 	udev->reattach_timeout_ms = SU_DEF_REATTACH_MS;
 	udev->tmf_timeout_ms = SU_DEF_TMF_MS;
 	atomic64_set(&udev->protocol_errors, 0);
+	atomic64_set(&udev->zc_cmds, 0);
+	atomic64_set(&udev->copied_cmds, 0);
 	INIT_DELAYED_WORK(&udev->reattach_work, su_reattach_work);
 	INIT_DELAYED_WORK(&udev->abort_work, su_abort_work);
 	mutex_lock(&su_devs_mutex);
@@ -585,6 +606,18 @@ static ssize_t su_protocol_errors_show(struct config_item *item, char *page)
 			  atomic64_read(&item_to_su(item)->protocol_errors));
 }
 
+static ssize_t su_zero_copy_cmds_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%lld\n",
+			  atomic64_read(&item_to_su(item)->zc_cmds));
+}
+
+static ssize_t su_copied_cmds_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%lld\n",
+			  atomic64_read(&item_to_su(item)->copied_cmds));
+}
+
 CONFIGFS_ATTR(su_, reattach_timeout_ms);
 CONFIGFS_ATTR(su_, tmf_timeout_ms);
 CONFIGFS_ATTR_RO(su_, handler);
@@ -592,6 +625,8 @@ CONFIGFS_ATTR_RO(su_, state);
 CONFIGFS_ATTR_RO(su_, nr_queues);
 CONFIGFS_ATTR_RO(su_, queue_depth);
 CONFIGFS_ATTR_RO(su_, protocol_errors);
+CONFIGFS_ATTR_RO(su_, zero_copy_cmds);
+CONFIGFS_ATTR_RO(su_, copied_cmds);
 
 static struct configfs_attribute *su_attrs[] = {
 	&su_attr_reattach_timeout_ms,
@@ -601,6 +636,8 @@ static struct configfs_attribute *su_attrs[] = {
 	&su_attr_nr_queues,
 	&su_attr_queue_depth,
 	&su_attr_protocol_errors,
+	&su_attr_zero_copy_cmds,
+	&su_attr_copied_cmds,
 	NULL,
 };
 

@@ -28,6 +28,14 @@
  * SQEs become visible in tail order and only complete. Fills run inside
  * an RCU read-side section that began before the reservation, so
  * su_conn_detach()'s synchronize_rcu() waits for them.
+ *
+ * Zero copy (SCSTU_USER_F_ZERO_COPY, scstu_user_zc.c): a command whose
+ * data is whole pages gets its chunks in the zero-copy window; nothing is
+ * copied at dispatch, the handler's first touch faults the command's
+ * pages in (su_vm_fault), and every path that completes such a command
+ * first zaps the range in every mapping of the queue (su_zc_zap_*).
+ * Lock order: mmap_lock -> su_queue.zc_mutex -> su_queue.lock; zc_mutex
+ * orders a fault's check-and-insert against the zap.
  */
 #ifndef _SCSTU_USER_PRIV_H
 #define _SCSTU_USER_PRIV_H
@@ -51,6 +59,8 @@
 #define SU_DEF_TMF_MS		10000U
 #define SU_MAX_TIMEOUT_MS	3600000U
 #define SU_SQ_READY		(1U << 31)	/* q->sq_map: may be published */
+/* zero copy maps one page per data chunk */
+#define SU_ZC_POSSIBLE		(PAGE_SIZE == SU_CHUNK_SIZE)
 
 enum su_state {
 	SU_STATE_NEW,		/* never registered */
@@ -94,6 +104,7 @@ struct su_slot {
 	u8 dir;				/* enum scstu_user_dir */
 	bool aborting;			/* CMD: an abort was seen */
 	bool is_cmd;			/* counts in nr_cmds */
+	bool zc;			/* CMD: data in the zero-copy window */
 	u32 chunk;			/* first data chunk */
 	u32 nr_chunks;
 	u32 xfer_len;
@@ -110,7 +121,10 @@ struct su_done {
 	u32 slot;
 	u32 off;			/* READ data in the data area */
 	u32 len;			/* bytes to copy (READ) or transferred */
+	u32 chunk;			/* zc: the range to unmap */
+	u32 nr_chunks;
 	u8 dir;
+	bool zc;
 };
 
 struct su_conn;
@@ -147,6 +161,11 @@ struct su_queue {
 	atomic_t wake_seq;		/* bumped by SCSTU_USER_WAKE */
 	struct mutex reap_mutex;
 	struct su_done *batch;		/* SU_REAP_BATCH, under reap_mutex */
+
+	/* zero copy */
+	struct mutex zc_mutex;		/* vmas; fault vs zap */
+	struct list_head vmas;		/* struct su_vma, under zc_mutex */
+	u32 *chunk_slot;		/* zc chunk -> slot, under lock */
 };
 
 struct su_dev;
@@ -166,6 +185,8 @@ struct su_conn {
 	u32 data_off;
 	pid_t pid;
 	struct su_queue *queues;
+	struct mm_struct *mm;		/* zero copy: the only mm mapping us */
+	u32 zc_off;			/* zero-copy window in a queue map */
 };
 
 struct su_dev {
@@ -185,6 +206,8 @@ struct su_dev {
 	unsigned int reattach_timeout_ms;
 	unsigned int tmf_timeout_ms;
 	atomic64_t protocol_errors;
+	atomic64_t zc_cmds;		/* data commands dispatched zero-copy */
+	atomic64_t copied_cmds;		/* and through the copy window */
 	struct delayed_work reattach_work;
 	struct delayed_work abort_work;
 };
@@ -228,6 +251,14 @@ void su_fill_list(struct su_queue *q, struct list_head *fill);
 void su_wake(struct su_queue *q);
 void su_complete_list(struct list_head *list, u8 status);
 void su_fail_not_ready(struct scstu_cmd *cmd);
+
+/* scstu_user_zc.c */
+bool su_zc_eligible(const struct scstu_cmd *cmd, u32 xfer);
+int su_zc_mmap(struct su_queue *q, struct vm_area_struct *vma);
+/* Unmap zero-copy ranges: lock, zap each range (nr 0: all), unlock. */
+void su_zc_lock(struct su_queue *q);
+void su_zc_zap_locked(struct su_queue *q, u32 chunk, u32 nr);
+void su_zc_unlock(struct su_queue *q);
 
 /* scstu_user_reap.c */
 int su_reap(struct su_queue *q, u32 *reaped, u32 *rejected);

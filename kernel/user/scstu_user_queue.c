@@ -21,6 +21,8 @@ int su_queue_init(struct su_queue *q, struct su_conn *conn, unsigned int idx)
 
 	spin_lock_init(&q->lock);
 	mutex_init(&q->reap_mutex);
+	mutex_init(&q->zc_mutex);
+	INIT_LIST_HEAD(&q->vmas);
 	init_waitqueue_head(&q->wq);
 	atomic_set(&q->wake_seq, 0);
 	INIT_LIST_HEAD(&q->pend_cmds);
@@ -37,6 +39,11 @@ int su_queue_init(struct su_queue *q, struct su_conn *conn, unsigned int idx)
 	q->sq_map = kvcalloc(q->entries, sizeof(u32), GFP_KERNEL);
 	q->bitmap = bitmap_zalloc(q->nr_chunks, GFP_KERNEL);
 	q->batch = kcalloc(SU_REAP_BATCH, sizeof(*q->batch), GFP_KERNEL);
+	if (conn->features & SCSTU_USER_F_ZERO_COPY) {
+		q->chunk_slot = kvcalloc(q->nr_chunks, sizeof(u32), GFP_KERNEL);
+		if (!q->chunk_slot)
+			return -ENOMEM;
+	}
 	if (!q->mem || !q->slots || !q->free_slots || !q->sq_map ||
 	    !q->bitmap || !q->batch)
 		return -ENOMEM;
@@ -61,6 +68,7 @@ void su_queue_free(struct su_queue *q)
 	kvfree(q->sq_map);
 	bitmap_free(q->bitmap);
 	kfree(q->batch);
+	kvfree(q->chunk_slot);
 }
 
 void su_wake(struct su_queue *q)
@@ -160,6 +168,7 @@ static int su_slot_alloc(struct su_queue *q, bool is_cmd, u32 n, u32 *idx)
 	s->chunk = first;
 	s->nr_chunks = n;
 	s->is_cmd = is_cmd;
+	s->zc = false;
 	s->aborting = false;
 	s->cmd = NULL;
 	s->ev = NULL;
@@ -278,10 +287,11 @@ static u64 su_lun_number(u64 ilun)
 static int su_cmd_reserve_locked(struct su_queue *q, struct scstu_cmd *cmd,
 				 u32 *pidx)
 {
-	u32 xfer = su_cmd_xfer(cmd), n, idx, off;
+	u32 xfer = su_cmd_xfer(cmd), n, idx, off, i;
+	struct su_dev *udev = q->conn->udev;
 	struct scstu_user_sqe *sqe;
 	struct su_slot *s;
-	bool fill;
+	bool fill, zc;
 
 	n = DIV_ROUND_UP((u32)su_cmd_bytes(cmd), SU_CHUNK_SIZE);
 	if (su_slot_alloc(q, true, n, &idx))
@@ -291,9 +301,20 @@ static int su_cmd_reserve_locked(struct su_queue *q, struct scstu_cmd *cmd,
 	s->dir = su_dir(cmd);
 	s->xfer_len = xfer;
 	off = s->chunk * SU_CHUNK_SIZE;
-	fill = s->dir == SCSTU_USER_DIR_WRITE ||
-	       cmd->cdb_len > SCSTU_USER_CDB_INLINE;
+	zc = q->chunk_slot && su_zc_eligible(cmd, xfer);
+	fill = !zc && (s->dir == SCSTU_USER_DIR_WRITE ||
+		       cmd->cdb_len > SCSTU_USER_CDB_INLINE);
 	s->state = fill ? SU_SLOT_FILLING : SU_SLOT_CMD;
+	s->zc = zc;
+	if (zc) {
+		/* the pages of the command are the buffer: no copy */
+		for (i = 0; i < n; i++)
+			q->chunk_slot[s->chunk + i] = idx;
+		off += q->conn->data_size;
+		atomic64_inc(&udev->zc_cmds);
+	} else if (xfer) {
+		atomic64_inc(&udev->copied_cmds);
+	}
 	*pidx = idx;
 
 	sqe = su_sq_reserve_locked(q, idx);

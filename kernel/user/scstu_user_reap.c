@@ -71,7 +71,7 @@ static void su_apply_dev_event(struct su_dev *udev,
  * the slot is returned in *abcmd for completion with TASK ABORTED.
  */
 static void su_event_done_locked(struct su_queue *q, u32 idx,
-				 struct scstu_cmd **abcmd)
+				 struct scstu_cmd **abcmd, bool *zap_all)
 {
 	struct su_event *ev = q->slots[idx].ev;
 
@@ -82,6 +82,9 @@ static void su_event_done_locked(struct su_queue *q, u32 idx,
 		if (ci < q->entries && cs->gen == upper_32_bits(ev->cmd_id)) {
 			if (cs->state == SU_SLOT_CMD) {
 				*abcmd = cs->cmd;
+				/* its pages must be unmapped before it ends */
+				if (cs->zc)
+					*zap_all = true;
 				su_slot_free_locked(q, ci);
 			} else if (cs->state == SU_SLOT_ORPHAN) {
 				su_slot_free_locked(q, ci);
@@ -98,7 +101,7 @@ static void su_event_done_locked(struct su_queue *q, u32 idx,
  */
 static bool su_claim_locked(struct su_queue *q, const struct scstu_user_cqe *c,
 			    struct su_done *d, struct su_dev_event *de,
-			    struct list_head *aborted)
+			    struct list_head *aborted, bool *zap_all)
 {
 	u32 idx = lower_32_bits(c->id);
 	struct scstu_cmd *abcmd = NULL;
@@ -143,7 +146,7 @@ static bool su_claim_locked(struct su_queue *q, const struct scstu_user_cqe *c,
 		return false;
 	}
 	if (s->state == SU_SLOT_EVENT) {
-		su_event_done_locked(q, idx, &abcmd);
+		su_event_done_locked(q, idx, &abcmd, zap_all);
 		if (abcmd)
 			list_add_tail(&abcmd->be_work.entry, aborted);
 		return true;
@@ -167,6 +170,9 @@ static bool su_claim_locked(struct su_queue *q, const struct scstu_user_cqe *c,
 	d->dir = s->dir;
 	d->off = s->chunk * SU_CHUNK_SIZE;
 	d->len = s->xfer_len - c->resid;
+	d->zc = s->zc;
+	d->chunk = s->chunk;
+	d->nr_chunks = s->nr_chunks;
 	d->cmd->status = c->status;
 	if (c->status == SAM_STAT_CHECK_CONDITION && c->sense_len) {
 		memcpy(d->cmd->sense, c->u.sense, c->sense_len);
@@ -192,8 +198,8 @@ static int su_reap_locked(struct su_queue *q, u32 *reaped, u32 *rejected)
 	struct scstu_user_cqe c;
 	LIST_HEAD(aborted);
 	LIST_HEAD(fill);
-	unsigned int nd, ne, i;
-	bool wake;
+	unsigned int nd, ne, nz, i;
+	bool wake, zap_all;
 
 	if (avail > q->entries) {
 		su_protocol_error(q, "cq_tail out of range", tail);
@@ -202,6 +208,8 @@ static int su_reap_locked(struct su_queue *q, u32 *reaped, u32 *rejected)
 	while (head != tail) {
 		nd = 0;
 		ne = 0;
+		nz = 0;
+		zap_all = false;
 		spin_lock_irq(&q->lock);
 		while (head != tail && nd < SU_REAP_BATCH &&
 		       ne < ARRAY_SIZE(de)) {
@@ -209,12 +217,12 @@ static int su_reap_locked(struct su_queue *q, u32 *reaped, u32 *rejected)
 			head++;
 			(*reaped)++;
 			if (!su_claim_locked(q, &c, &q->batch[nd], &de[ne],
-					     &aborted)) {
+					     &aborted, &zap_all)) {
 				(*rejected)++;
 				continue;
 			}
 			if (q->batch[nd].cmd)
-				nd++;
+				nz += q->batch[nd++].zc;
 			else if (de[ne].kind)
 				ne++;
 		}
@@ -223,10 +231,21 @@ static int su_reap_locked(struct su_queue *q, u32 *reaped, u32 *rejected)
 		smp_store_release(&q->ring->cq_head, head);
 		q->cq_head = head;
 
+		/* the handler loses the pages of zero-copy commands first */
+		if (nz || zap_all) {
+			su_zc_lock(q);
+			for (i = 0; i < nd && !zap_all; i++)
+				if (q->batch[i].zc)
+					su_zc_zap_locked(q, q->batch[i].chunk,
+							 q->batch[i].nr_chunks);
+			if (zap_all)
+				su_zc_zap_locked(q, 0, 0);
+			su_zc_unlock(q);
+		}
 		for (i = 0; i < nd; i++) {
 			struct su_done *d = &q->batch[i];
 
-			if (d->dir == SCSTU_USER_DIR_READ)
+			if (d->dir == SCSTU_USER_DIR_READ && !d->zc)
 				scstu_cmd_copy_to_sg(d->cmd, q->data + d->off,
 						     d->len);
 			else

@@ -33,7 +33,7 @@ static unsigned long su_abort_queue(struct su_queue *q, unsigned int tmo_ms,
 	bool tmf = q->conn->features & SCSTU_USER_F_TMF_EVENTS;
 	unsigned long now = jiffies, next = 0;
 	struct scstu_cmd *cmd, *tmp;
-	bool wake = false;
+	bool wake = false, zap = false;
 	LIST_HEAD(fill);
 	u32 i;
 
@@ -75,6 +75,7 @@ static unsigned long su_abort_queue(struct su_queue *q, unsigned int tmo_ms,
 			}
 		} else if (time_after_eq(now, s->deadline)) {
 			s->state = SU_SLOT_ORPHAN;
+			zap |= s->zc;
 			list_add_tail(&s->cmd->be_work.entry, timedout);
 			s->cmd = NULL;
 			continue;
@@ -88,6 +89,12 @@ static unsigned long su_abort_queue(struct su_queue *q, unsigned int tmo_ms,
 		su_wake(q);
 	su_fill_list(q, &fill);
 	rcu_read_unlock();
+	/* orphans end when we return: the handler loses their pages now */
+	if (zap) {
+		su_zc_lock(q);
+		su_zc_zap_locked(q, 0, 0);
+		su_zc_unlock(q);
+	}
 	return next;
 }
 

@@ -242,6 +242,17 @@ static int setup_queue(struct kdev *kd, struct kqueue *q, unsigned int i,
 	return 0;
 }
 
+/*
+ * Zero copy is asked for unless SCSTU_ZERO_COPY=0: the handler's buffers
+ * are then the initiator's own pages whenever they are whole pages.
+ */
+static uint64_t want_zero_copy(void)
+{
+	const char *s = getenv("SCSTU_ZERO_COPY");
+
+	return s && !strcmp(s, "0") ? 0 : SCSTU_USER_F_ZERO_COPY;
+}
+
 int scstu_kernel_bind(struct scstu_dev *dev)
 {
 	struct scstu_user_register reg = {
@@ -249,7 +260,8 @@ int scstu_kernel_bind(struct scstu_dev *dev)
 		.abi_major = SCSTU_USER_ABI_MAJOR,
 		.abi_minor = SCSTU_USER_ABI_MINOR,
 		.features = SCSTU_USER_F_TMF_EVENTS | SCSTU_USER_F_DEV_EVENTS |
-			    SCSTU_USER_F_LONG_CDB | SCSTU_USER_F_NEXUS_EVENTS,
+			    SCSTU_USER_F_LONG_CDB | SCSTU_USER_F_NEXUS_EVENTS |
+			    want_zero_copy(),
 		.type = dev->type,
 		.nr_queues = (uint16_t)dev->nr_queues,
 		.ring_entries = dev->queue_depth,
@@ -293,7 +305,10 @@ int scstu_kernel_bind(struct scstu_dev *dev)
 	}
 	kd->features = reg.features;
 	kd->map_size = reg.map_size;
+	/* with zero copy, the zero-copy window follows the copy window */
 	kd->data_size = reg.data_size;
+	if (reg.features & SCSTU_USER_F_ZERO_COPY)
+		kd->data_size *= 2;
 	dev->nr_queues = reg.nr_queues;
 	dev->queue_depth = reg.ring_entries;
 	dev->data_size = reg.data_size;

@@ -8,6 +8,8 @@
  *  1.0  first version: registration with feature negotiation, per-queue
  *       mmap'd submission/completion rings and data area, command, nexus
  *       and task management entries, handler-raised unit attentions.
+ *  1.1  SCSTU_USER_F_ZERO_COPY: page-aligned command data is mapped into
+ *       a second data window instead of being copied.
  *
  * Rules for changes: a new minor version may only add feature bits, add
  * entry kinds that are sent only when their feature bit was granted, and
@@ -53,7 +55,7 @@
 
 #define SCSTU_USER_DEV_PATH		"/dev/scstu_user"
 #define SCSTU_USER_ABI_MAJOR		1
-#define SCSTU_USER_ABI_MINOR		0
+#define SCSTU_USER_ABI_MINOR		1
 
 #define SCSTU_USER_NAME_MAX		64	/* device name incl. NUL */
 #define SCSTU_USER_CDB_INLINE		32
@@ -79,7 +81,20 @@
 #define SCSTU_USER_F_DEV_EVENTS		(1ULL << 2)
 /* CDBs longer than 32 bytes arrive through the data area */
 #define SCSTU_USER_F_LONG_CDB		(1ULL << 3)
-#define SCSTU_USER_F_ALL		((1ULL << 4) - 1)
+/*
+ * Zero copy: the data area is 2 * data_size bytes. Its first half is the
+ * copy window (as without the feature); in the second half, the zero-copy
+ * window, a command whose data is whole pages is given the initiator's
+ * own pages instead of a copy (data_off >= data_size tells which). They
+ * are mapped when first touched and unmapped before the command completes:
+ * data-out (WRITE) read-only, data-in (READ) read-write. Touching the
+ * window outside a live buffer raises SIGBUS. The queue mapping is a
+ * VM_PFNMAP mapping: it cannot be used for O_DIRECT or registered
+ * buffers, is not inherited by fork(), cannot be split, and only the
+ * registering process may map it.
+ */
+#define SCSTU_USER_F_ZERO_COPY		(1ULL << 4)
+#define SCSTU_USER_F_ALL		((1ULL << 5) - 1)
 
 /* Peripheral device types accepted at registration (SPC-4 table 4x) */
 #define SCSTU_USER_TYPE_DISK		0x00
