@@ -618,6 +618,24 @@ static ssize_t su_copied_cmds_show(struct config_item *item, char *page)
 			  atomic64_read(&item_to_su(item)->copied_cmds));
 }
 
+static ssize_t su_zero_copy_min_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%u\n",
+			  READ_ONCE(item_to_su(item)->zero_copy_min));
+}
+
+static ssize_t su_zero_copy_min_store(struct config_item *item,
+				      const char *page, size_t count)
+{
+	unsigned int v;
+	int ret = kstrtouint(page, 0, &v);
+
+	if (ret)
+		return ret;
+	WRITE_ONCE(item_to_su(item)->zero_copy_min, v);
+	return count;
+}
+
 CONFIGFS_ATTR(su_, reattach_timeout_ms);
 CONFIGFS_ATTR(su_, tmf_timeout_ms);
 CONFIGFS_ATTR_RO(su_, handler);
@@ -625,6 +643,7 @@ CONFIGFS_ATTR_RO(su_, state);
 CONFIGFS_ATTR_RO(su_, nr_queues);
 CONFIGFS_ATTR_RO(su_, queue_depth);
 CONFIGFS_ATTR_RO(su_, protocol_errors);
+CONFIGFS_ATTR(su_, zero_copy_min);
 CONFIGFS_ATTR_RO(su_, zero_copy_cmds);
 CONFIGFS_ATTR_RO(su_, copied_cmds);
 
@@ -636,6 +655,7 @@ static struct configfs_attribute *su_attrs[] = {
 	&su_attr_nr_queues,
 	&su_attr_queue_depth,
 	&su_attr_protocol_errors,
+	&su_attr_zero_copy_min,
 	&su_attr_zero_copy_cmds,
 	&su_attr_copied_cmds,
 	NULL,

@@ -208,6 +208,7 @@ struct su_dev {
 	atomic64_t protocol_errors;
 	atomic64_t zc_cmds;		/* data commands dispatched zero-copy */
 	atomic64_t copied_cmds;		/* and through the copy window */
+	unsigned int zero_copy_min;	/* smaller transfers are copied */
 	struct delayed_work reattach_work;
 	struct delayed_work abort_work;
 };

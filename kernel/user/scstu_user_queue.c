@@ -301,7 +301,8 @@ static int su_cmd_reserve_locked(struct su_queue *q, struct scstu_cmd *cmd,
 	s->dir = su_dir(cmd);
 	s->xfer_len = xfer;
 	off = s->chunk * SU_CHUNK_SIZE;
-	zc = q->chunk_slot && su_zc_eligible(cmd, xfer);
+	zc = q->chunk_slot && xfer >= READ_ONCE(udev->zero_copy_min) &&
+	     su_zc_eligible(cmd, xfer);
 	fill = !zc && (s->dir == SCSTU_USER_DIR_WRITE ||
 		       cmd->cdb_len > SCSTU_USER_CDB_INLINE);
 	s->state = fill ? SU_SLOT_FILLING : SU_SLOT_CMD;

@@ -28,7 +28,9 @@
 # per run, default 5), SCSTU_BENCH_RAMP (default 1), SCSTU_BENCH_WORKLOADS
 # (space-separated subset of the four below), SCSTU_BENCH_FULL (every
 # workload on every target), SCSTU_BENCH_BUSY_POLL (busy
-# poll of both userspace handlers in us, default 0), SCSTU_BENCH_USER_NULL
+# poll of both userspace handlers in us, default 0), SCSTU_BENCH_ZC_MIN
+# (zero_copy_min of the user devices; SCSTU_ZERO_COPY=0 turns zero copy
+# off in the SDK), SCSTU_BENCH_USER_NULL
 # (the userspace null binary; default build/samples/scstu-null or the first
 # that exists of build/samples/null/scstu-null, build/samples/null).
 . "$(dirname "$0")/../integration/lib.sh"
@@ -248,6 +250,9 @@ setup_user() {
 	echo "  $tg: $USER_NULL ${args[*]}"
 	handler_start "$name" "$RES/$tg.log" "$USER_NULL" "${args[@]}" ||
 		{ setup_failed "$tg" "handler did not come up: $(tail -3 "$RES/$tg.log")"; return; }
+	# zero copy: the smallest transfer given as pages (default 0: all)
+	[ -z "${SCSTU_BENCH_ZC_MIN:-}" ] ||
+		echo "$SCSTU_BENCH_ZC_MIN" >"$CFS/devices/user/$name/zero_copy_min"
 	{
 		mkdir "$t" && mkdir "$t/luns/0" &&
 		ln -s "$CFS/devices/user/$name" "$t/luns/0/device" &&
