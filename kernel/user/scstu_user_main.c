@@ -468,6 +468,7 @@ static struct scstu_dev *su_alloc_dev(struct scstu_backend *be,
 	atomic64_set(&udev->protocol_errors, 0);
 	atomic64_set(&udev->zc_cmds, 0);
 	atomic64_set(&udev->copied_cmds, 0);
+	udev->zero_copy_min = SU_DEF_ZC_MIN;
 	INIT_DELAYED_WORK(&udev->reattach_work, su_reattach_work);
 	INIT_DELAYED_WORK(&udev->abort_work, su_abort_work);
 	mutex_lock(&su_devs_mutex);

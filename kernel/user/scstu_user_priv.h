@@ -58,6 +58,11 @@
 #define SU_DEF_REATTACH_MS	30000U
 #define SU_DEF_TMF_MS		10000U
 #define SU_MAX_TIMEOUT_MS	3600000U
+/*
+ * Below this, a copy is cheaper than a fault plus a zap and TLB flush:
+ * under TCG 4 KiB random reads ran at about half the IOPS with zero copy.
+ */
+#define SU_DEF_ZC_MIN		(64U << 10)
 #define SU_SQ_READY		(1U << 31)	/* q->sq_map: may be published */
 /* zero copy maps one page per data chunk */
 #define SU_ZC_POSSIBLE		(PAGE_SIZE == SU_CHUNK_SIZE)

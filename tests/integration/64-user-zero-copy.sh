@@ -11,6 +11,7 @@
 #  - sg_dd with 512-byte blocks, odd counts and skips (copy fallback);
 #  - the null sample returns zeros over a buffer full of garbage;
 #  - SCSTU_ZERO_COPY=0 turns it off (zero_copy_cmds stays 0);
+#  - zero_copy_min: 64 KiB by default, 0 on zr0 (4 KiB zero-copy too);
 #  - SIGKILL of the handler under zero-copy load: commands end BUSY and
 #    retry on the restarted handler, data verifies, no page leaks (the
 #    kernel stays clean: dmesg is checked by the runner).
@@ -48,6 +49,9 @@ run mkdir "$T/sessions/iqn.test:zc"
 h=$(cat "$T/sessions/iqn.test:zc/host")
 wait_for_scsi_devices 3 || die "SCSI devices did not appear"
 s0=$(sd_of_lun "$h" 0) && s1=$(sd_of_lun "$h" 1) && s2=$(sd_of_lun "$h" 2) || die "no sd"
+[ "$(cnt zn0 zero_copy_min)" = 65536 ] || die "zero_copy_min default $(cnt zn0 zero_copy_min)"
+# zr0: every whole-page transfer, however small, goes zero-copy
+cfs_write "$CFS/devices/user/zr0/zero_copy_min" 0
 dmesg | grep -q "zr0: handler .* features 0x1f" ||
 	die "zero copy not granted: $(dmesg | grep -m1 'zr0: handler')"
 
