@@ -81,6 +81,7 @@ enum su_slot_state {
 	SU_SLOT_ORPHAN,		/* aborted command completed on timeout */
 	SU_SLOT_REAPING,	/* DONE being processed by the reaper */
 	SU_SLOT_FILLING,	/* command reserved, data being copied */
+	SU_SLOT_ZAPPING,	/* aborted zero-copy command: chunks wait for the zap */
 };
 
 /* A RESET waiting for its DONE (shared by the waiter and the event). */
@@ -110,6 +111,7 @@ struct su_slot {
 	bool aborting;			/* CMD: an abort was seen */
 	bool is_cmd;			/* counts in nr_cmds */
 	bool zc;			/* CMD: data in the zero-copy window */
+	bool zc_mapped;			/* zc: a fault mapped its pages */
 	u32 chunk;			/* first data chunk */
 	u32 nr_chunks;
 	u32 xfer_len;
@@ -130,6 +132,7 @@ struct su_done {
 	u32 nr_chunks;
 	u8 dir;
 	bool zc;
+	bool zap;			/* zc and mapped: unmap before completion */
 };
 
 struct su_conn;

@@ -169,6 +169,7 @@ static int su_slot_alloc(struct su_queue *q, bool is_cmd, u32 n, u32 *idx)
 	s->nr_chunks = n;
 	s->is_cmd = is_cmd;
 	s->zc = false;
+	s->zc_mapped = false;
 	s->aborting = false;
 	s->cmd = NULL;
 	s->ev = NULL;

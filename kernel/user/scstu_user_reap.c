@@ -66,6 +66,25 @@ static void su_apply_dev_event(struct su_dev *udev,
 }
 
 /*
+ * Free a command slot the handler has answered, outside a reap batch: an
+ * aborted command or an orphan. If its pages were ever mapped, its chunks
+ * must not be reused before they are unmapped: it waits for the zap of
+ * the whole window that *zap_all asks for (su_zap_batch()).
+ */
+static void su_slot_end_locked(struct su_queue *q, u32 idx, bool *zap_all)
+{
+	struct su_slot *s = &q->slots[idx];
+
+	if (s->zc && s->zc_mapped) {
+		*zap_all = true;
+		s->state = SU_SLOT_ZAPPING;
+		s->cmd = NULL;
+		return;
+	}
+	su_slot_free_locked(q, idx);
+}
+
+/*
  * The handler answered event slot @s: free it. An ABORT's answer ends the
  * aborted command too (its id becomes invalid); a command still owned by
  * the slot is returned in *abcmd for completion with TASK ABORTED.
@@ -80,15 +99,11 @@ static void su_event_done_locked(struct su_queue *q, u32 idx,
 		struct su_slot *cs = &q->slots[ci];
 
 		if (ci < q->entries && cs->gen == upper_32_bits(ev->cmd_id)) {
-			if (cs->state == SU_SLOT_CMD) {
+			if (cs->state == SU_SLOT_CMD)
 				*abcmd = cs->cmd;
-				/* its pages must be unmapped before it ends */
-				if (cs->zc)
-					*zap_all = true;
-				su_slot_free_locked(q, ci);
-			} else if (cs->state == SU_SLOT_ORPHAN) {
-				su_slot_free_locked(q, ci);
-			}
+			if (cs->state == SU_SLOT_CMD ||
+			    cs->state == SU_SLOT_ORPHAN)
+				su_slot_end_locked(q, ci, zap_all);
 		}
 	}
 	su_slot_free_locked(q, idx);
@@ -161,7 +176,7 @@ static bool su_claim_locked(struct su_queue *q, const struct scstu_user_cqe *c,
 	}
 	if (s->state == SU_SLOT_ORPHAN) {
 		/* completed on tmf_timeout_ms already: just release it */
-		su_slot_free_locked(q, idx);
+		su_slot_end_locked(q, idx, zap_all);
 		return true;
 	}
 	s->state = SU_SLOT_REAPING;
@@ -171,6 +186,8 @@ static bool su_claim_locked(struct su_queue *q, const struct scstu_user_cqe *c,
 	d->off = s->chunk * SU_CHUNK_SIZE;
 	d->len = s->xfer_len - c->resid;
 	d->zc = s->zc;
+	/* never touched by the handler: nothing to unmap */
+	d->zap = s->zc && s->zc_mapped;
 	d->chunk = s->chunk;
 	d->nr_chunks = s->nr_chunks;
 	d->cmd->status = c->status;
@@ -181,6 +198,45 @@ static bool su_claim_locked(struct su_queue *q, const struct scstu_user_cqe *c,
 		d->cmd->sense_len = 0;
 	}
 	return true;
+}
+
+/*
+ * Unmap what the handler may still reach of a batch's zero-copy commands:
+ * adjacent ranges in one zap (one TLB flush), or the whole window after an
+ * aborted command's answer, whose chunks are freed only then.
+ */
+static void su_zap_batch(struct su_queue *q, const struct su_done *b,
+			 unsigned int nd, bool zap_all)
+{
+	u32 first = 0, end = 0, i;
+
+	su_zc_lock(q);
+	if (zap_all) {
+		su_zc_zap_locked(q, 0, 0);
+	} else {
+		for (i = 0; i < nd; i++) {
+			if (!b[i].zap)
+				continue;
+			if (end && b[i].chunk == end) {
+				end += b[i].nr_chunks;
+				continue;
+			}
+			if (end)
+				su_zc_zap_locked(q, first, end - first);
+			first = b[i].chunk;
+			end = first + b[i].nr_chunks;
+		}
+		if (end)
+			su_zc_zap_locked(q, first, end - first);
+	}
+	su_zc_unlock(q);
+	if (!zap_all)
+		return;
+	spin_lock_irq(&q->lock);
+	for (i = 0; i < q->entries; i++)
+		if (q->slots[i].state == SU_SLOT_ZAPPING)
+			su_slot_free_locked(q, i);
+	spin_unlock_irq(&q->lock);
 }
 
 /*
@@ -222,7 +278,7 @@ static int su_reap_locked(struct su_queue *q, u32 *reaped, u32 *rejected)
 				continue;
 			}
 			if (q->batch[nd].cmd)
-				nz += q->batch[nd++].zc;
+				nz += q->batch[nd++].zap;
 			else if (de[ne].kind)
 				ne++;
 		}
@@ -232,16 +288,8 @@ static int su_reap_locked(struct su_queue *q, u32 *reaped, u32 *rejected)
 		q->cq_head = head;
 
 		/* the handler loses the pages of zero-copy commands first */
-		if (nz || zap_all) {
-			su_zc_lock(q);
-			for (i = 0; i < nd && !zap_all; i++)
-				if (q->batch[i].zc)
-					su_zc_zap_locked(q, q->batch[i].chunk,
-							 q->batch[i].nr_chunks);
-			if (zap_all)
-				su_zc_zap_locked(q, 0, 0);
-			su_zc_unlock(q);
-		}
+		if (nz || zap_all)
+			su_zap_batch(q, q->batch, nd, zap_all);
 		for (i = 0; i < nd; i++) {
 			struct su_done *d = &q->batch[i];
 

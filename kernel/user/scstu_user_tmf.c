@@ -75,7 +75,7 @@ static unsigned long su_abort_queue(struct su_queue *q, unsigned int tmo_ms,
 			}
 		} else if (time_after_eq(now, s->deadline)) {
 			s->state = SU_SLOT_ORPHAN;
-			zap |= s->zc;
+			zap |= s->zc && s->zc_mapped;
 			list_add_tail(&s->cmd->be_work.entry, timedout);
 			s->cmd = NULL;
 			continue;

@@ -131,6 +131,7 @@ static vm_fault_t su_zc_fault(struct su_queue *q, struct vm_area_struct *vma,
 		if (s->zc && s->state == SU_SLOT_CMD && chunk >= s->chunk &&
 		    chunk < s->chunk + s->nr_chunks) {
 			cmd = s->cmd;
+			s->zc_mapped = true;
 			first = s->chunk;
 			n = s->nr_chunks;
 			ro = s->dir == SCSTU_USER_DIR_WRITE;

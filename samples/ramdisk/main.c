@@ -9,7 +9,9 @@
  *
  * --delay-ms N is a test mode: every read and write completes N ms
  * later, from a delay thread (asynchronous completion), so that aborts
- * and resets find commands in the handler. An aborted command
+ * and resets find commands in the handler. A read fills its buffer at
+ * once and only its completion waits (so an aborted one has touched its
+ * buffer); a write is done when it completes. An aborted command
  * completes at once. --glib serves the device from a GLib main loop
  * (SCSTU_DEV_OWN_LOOP) instead of worker threads.
  */
@@ -109,9 +111,8 @@ static void *delay_thread(void *arg)
 		g_queue_remove(&delay_fifo, req);
 		pthread_mutex_unlock(&delay_lock);
 		d = scstu_req_ctx(req);
-		if (!scstu_req_aborted(req))
-			ret = d->write ? do_write(d->lba, d->n, d->buf) :
-					 do_read(d->lba, d->n, d->buf);
+		if (!scstu_req_aborted(req) && d->write)
+			ret = do_write(d->lba, d->n, d->buf);
 		scstu_disk_complete(req, ret);
 		pthread_mutex_lock(&delay_lock);
 		__atomic_fetch_sub(&delay_inflight, 1, __ATOMIC_RELEASE);
@@ -152,8 +153,9 @@ static void ram_abort(struct scstu_req *req)
 static int ram_read(struct scstu_req *req, uint64_t lba, uint32_t n,
 		    void *buf)
 {
-	return delay_ms ? delay(req, false, lba, n, buf) :
-			  do_read(lba, n, buf);
+	int ret = do_read(lba, n, buf);
+
+	return delay_ms && !ret ? delay(req, false, lba, n, buf) : ret;
 }
 
 static int ram_write(struct scstu_req *req, uint64_t lba, uint32_t n,

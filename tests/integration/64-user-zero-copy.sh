@@ -12,6 +12,9 @@
 #  - the null sample returns zeros over a buffer full of garbage;
 #  - SCSTU_ZERO_COPY=0 turns it off (zero_copy_cmds stays 0);
 #  - zero_copy_min: 64 KiB by default, 0 on zr0 (4 KiB zero-copy too);
+#  - a LUN reset aborts a zero-copy READ the handler has filled (the
+#    delay mode of the ramdisk): the command ends at once, its pages
+#    are unmapped before its chunks are reused, later I/O is intact;
 #  - SIGKILL of the handler under zero-copy load: commands end BUSY and
 #    retry on the restarted handler, data verifies, no page leaks (the
 #    kernel stays clean: dmesg is checked by the runner).
@@ -25,11 +28,6 @@ mkdir -p $W && cd $W
 
 trap 'user_stop_all; cfs_teardown' EXIT
 
-check_fio() {
-	grep -q "err= 0" "$1" || die "fio reported errors: $(grep -m3 'err=' "$1")"
-	! grep -qi "verify.*fail\|bad magic\|crc32c.*mismatch" "$1" || die "fio verification failed"
-}
-
 cnt() { cat "$CFS/devices/user/$1/$2"; }
 
 map() {
@@ -42,12 +40,15 @@ run mkdir "$T"
 user_start zr0 "$ROOT/build/samples/scstu-ramdisk" --name zr0 --size 96M --queues 2
 user_start zn0 "$ROOT/build/samples/scstu-null" --name zn0 --size 1G
 SCSTU_ZERO_COPY=0 user_start zr1 "$ROOT/build/samples/scstu-ramdisk" --name zr1 --size 32M
+user_start zd0 "$ROOT/build/samples/scstu-ramdisk" --name zd0 --size 16M --delay-ms 6000
 map 0 zr0
 map 1 zn0
 map 2 zr1
+map 3 zd0
+cfs_write "$CFS/devices/user/zd0/zero_copy_min" 0
 run mkdir "$T/sessions/iqn.test:zc"
 h=$(cat "$T/sessions/iqn.test:zc/host")
-wait_for_scsi_devices 3 || die "SCSI devices did not appear"
+wait_for_scsi_devices 4 || die "SCSI devices did not appear"
 s0=$(sd_of_lun "$h" 0) && s1=$(sd_of_lun "$h" 1) && s2=$(sd_of_lun "$h" 2) || die "no sd"
 [ "$(cnt zn0 zero_copy_min)" = 65536 ] || die "zero_copy_min default $(cnt zn0 zero_copy_min)"
 # zr0: every whole-page transfer, however small, goes zero-copy
@@ -120,6 +121,30 @@ check_fio $W/off.log
 [ "$(cnt zr1 zero_copy_cmds)" = 0 ] || die "zero copy used although disabled"
 [ "$(cnt zr1 copied_cmds)" -gt 100 ] || die "zr1: nothing copied?"
 ok "without the feature every command is copied ($(cnt zr1 copied_cmds))"
+
+echo "== LUN reset aborts a zero-copy READ the handler has filled"
+sgd=$(sg_of_lun "$h" 3) || die "no sg node for LUN 3"
+for i in 1 2 3 4 5; do sg_turs "$sgd" >/dev/null 2>&1 && break; done
+run dd if=/dev/urandom of=$W/zd bs=64k count=1 status=none
+run sg_dd if=$W/zd of="$sgd" bs=512 bpt=128 count=128
+z0=$(cnt zd0 zero_copy_cmds)
+t0=$(now_ms)
+(sg_raw -t 60 -r 65536 "$sgd" 28 00 00 00 00 00 00 00 80 00 >$W/zd.out 2>&1) &
+rpid=$!
+for ((i = 0; i < 100; i++)); do
+	[ "$(sed -n 's/^in_flight //p' "$CFS/devices/user/zd0/stats")" -ge 1 ] && break
+	sleep 0.1
+done
+run sg_reset -d "$sgd"
+wait $rpid
+dt=$(($(now_ms) - t0))
+[ $dt -lt 5000 ] || die "the aborted READ took $dt ms"
+[ "$(cnt zd0 zero_copy_cmds)" -gt "$z0" ] || die "the READ did not go zero-copy"
+for i in 1 2 3 4 5; do sg_turs "$sgd" >/dev/null 2>&1 && break; done
+run sg_dd if="$sgd" of=$W/zd2 bs=512 bpt=128 count=128
+run cmp $W/zd $W/zd2
+[ "$(cnt zd0 protocol_errors)" = 0 ] || die "zd0: protocol errors $(cnt zd0 protocol_errors)"
+ok "aborted zero-copy READ ended after $dt ms; the next READ is intact"
 
 echo "== SIGKILL under zero-copy load"
 fio --name=k --filename="$s0" --ioengine=libaio --direct=1 --iodepth=32 \
