@@ -23,7 +23,7 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel W=1 modules
 
 # userspace parts, each built by its own Makefile once it exists
-USER_DIRS := libscstuser samples tests/user-abi tests/bench
+USER_DIRS := libscstuser samples handlers/vtl tests/user-abi tests/bench
 
 userspace: tools
 	@for d in $(USER_DIRS); do \

@@ -20,6 +20,8 @@ PACKAGES=(
 	sg3-utils libsgutils2-dev fio lsscsi
 	check libglib2.0-dev liburing-dev libgoogle-perftools-dev linux-libc-dev
 	e2fsprogs util-linux procps valgrind
+	liblz4-dev libzstd-dev libssl-dev libisal-dev libjson-glib-dev
+	mt-st mtx tar
 )
 
 missing=()

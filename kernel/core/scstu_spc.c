@@ -106,7 +106,12 @@ static bool scstu_request_sense_cdb_ok(struct scstu_cmd *cmd)
 	return true;
 }
 
-static void scstu_request_sense(struct scstu_cmd *cmd,
+/*
+ * SPC-4 6.39 REQUEST SENSE: a pending unit attention, else NO SENSE; or,
+ * for a backend with its own sense (be_request_sense), false: the backend
+ * answers.
+ */
+static bool scstu_request_sense(struct scstu_cmd *cmd,
 				struct scstu_tgt_dev *td)
 {
 	unsigned long flags;
@@ -114,11 +119,14 @@ static void scstu_request_sense(struct scstu_cmd *cmd,
 	bool got;
 
 	if (!scstu_request_sense_cdb_ok(cmd))
-		return;
+		return true;
 	spin_lock_irqsave(&td->dev->lock, flags);
 	got = scstu_ua_pop_locked(td, &asc, &ascq);
 	spin_unlock_irqrestore(&td->dev->lock, flags);
+	if (!got && READ_ONCE(td->dev->be_request_sense))
+		return false;
 	scstu_sense_data(cmd, got ? UNIT_ATTENTION : NO_SENSE, asc, ascq);
+	return true;
 }
 
 /* SPC-2 7.21/7.22 RESERVE(6/10), 7.19/7.20 RELEASE(6/10) */
@@ -163,8 +171,7 @@ bool scstu_spc_core_cmd(struct scstu_cmd *cmd, struct scstu_tgt_dev *td)
 		scstu_report_luns(cmd, td);
 		return true;
 	case REQUEST_SENSE:
-		scstu_request_sense(cmd, td);
-		return true;
+		return scstu_request_sense(cmd, td);
 	case RESERVE:
 	case RELEASE:
 	case RESERVE_10:

@@ -348,6 +348,8 @@ struct scstu_dev {
 	struct scstu_backend *be;
 	u8 type;			/* peripheral device type (SPC) */
 	bool d_sense;			/* descriptor format sense */
+	/* REQUEST SENSE with no unit attention pending goes to the backend */
+	bool be_request_sense;
 	bool enabled;
 
 	/* core private */

@@ -208,6 +208,8 @@ static int su_attach(struct su_conn *conn, struct su_dev *udev, u8 type)
 		ret = -EBUSY;
 	if (!ret) {
 		udev->dev.type = type;
+		WRITE_ONCE(udev->dev.be_request_sense,
+			   !!(conn->features & SCSTU_USER_F_REQUEST_SENSE));
 		/* queues are ready: ENTER, WAKE and poll may use them */
 		smp_store_release(&conn->udev, udev);
 		conn->pid = task_tgid_nr(current);

@@ -126,6 +126,12 @@ struct scstu_ops {
 
 /* scstu_dev_config.flags */
 #define SCSTU_DEV_OWN_LOOP	(1U << 0)	/* no worker threads */
+/*
+ * REQUEST SENSE reaches ->execute when the kernel has no unit attention
+ * to report (otherwise the kernel answers it: NO SENSE). For devices
+ * with sense of their own, like a tape drive's position information.
+ */
+#define SCSTU_DEV_REQUEST_SENSE	(1U << 1)
 
 struct scstu_dev_config {
 	const char *name;	/* configfs devices/user/<name>, <= 63 chars */

@@ -76,7 +76,7 @@ static int check_config(const struct scstu_dev_config *cfg,
 			  cfg->name, SCSTU_MAX_DATA_SIZE);
 		return -EINVAL;
 	}
-	if (cfg->flags & ~SCSTU_DEV_OWN_LOOP) {
+	if (cfg->flags & ~(SCSTU_DEV_OWN_LOOP | SCSTU_DEV_REQUEST_SENSE)) {
 		scstu_log(SCSTU_LOG_ERR, "%s: unknown flags 0x%x", cfg->name,
 			  cfg->flags);
 		return -EINVAL;

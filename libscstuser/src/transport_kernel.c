@@ -261,7 +261,9 @@ int scstu_kernel_bind(struct scstu_dev *dev)
 		.abi_minor = SCSTU_USER_ABI_MINOR,
 		.features = SCSTU_USER_F_TMF_EVENTS | SCSTU_USER_F_DEV_EVENTS |
 			    SCSTU_USER_F_LONG_CDB | SCSTU_USER_F_NEXUS_EVENTS |
-			    want_zero_copy(),
+			    want_zero_copy() |
+			    (dev->flags & SCSTU_DEV_REQUEST_SENSE ?
+			     SCSTU_USER_F_REQUEST_SENSE : 0),
 		.type = dev->type,
 		.nr_queues = (uint16_t)dev->nr_queues,
 		.ring_entries = dev->queue_depth,

@@ -10,6 +10,8 @@
  *       and task management entries, handler-raised unit attentions.
  *  1.1  SCSTU_USER_F_ZERO_COPY: page-aligned command data is mapped into
  *       a second data window instead of being copied.
+ *  1.2  SCSTU_USER_F_REQUEST_SENSE: REQUEST SENSE reaches the handler
+ *       when the core has no unit attention to report.
  *
  * Rules for changes: a new minor version may only add feature bits, add
  * entry kinds that are sent only when their feature bit was granted, and
@@ -55,7 +57,7 @@
 
 #define SCSTU_USER_DEV_PATH		"/dev/scstu_user"
 #define SCSTU_USER_ABI_MAJOR		1
-#define SCSTU_USER_ABI_MINOR		1
+#define SCSTU_USER_ABI_MINOR		2
 
 #define SCSTU_USER_NAME_MAX		64	/* device name incl. NUL */
 #define SCSTU_USER_CDB_INLINE		32
@@ -94,7 +96,15 @@
  * registering process may map it.
  */
 #define SCSTU_USER_F_ZERO_COPY		(1ULL << 4)
-#define SCSTU_USER_F_ALL		((1ULL << 5) - 1)
+/*
+ * REQUEST SENSE: without this feature the core answers it (a pending
+ * unit attention, else NO SENSE). With it, a pending unit attention is
+ * still reported by the core; otherwise the command is sent to the
+ * handler, which answers with its own sense data (a tape drive's
+ * filemark, EOM and position information, a cleaning request...).
+ */
+#define SCSTU_USER_F_REQUEST_SENSE	(1ULL << 5)
+#define SCSTU_USER_F_ALL		((1ULL << 6) - 1)
 
 /* Peripheral device types accepted at registration (SPC-4 table 4x) */
 #define SCSTU_USER_TYPE_DISK		0x00

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libscstuser private: the tape drive (SSC-4) class of scstuser_tape.h.
+ *
+ * Files (owner in brackets while it is being built; one responsibility
+ * each):
+ *   ssc.c           creation, execute (drive lock, state checks), load /
+ *                   eject / status, sense helpers            [tape core]
+ *   ssc_table.c     the command table                         [tape core]
+ *   ssc_person.c    personalities: IBM/HP LTO-5..9 identity, densities,
+ *                   media rules, limits                        [tape core]
+ *   ssc_rw.c        READ(6), WRITE(6), WRITE FILEMARKS         [tape core]
+ *   ssc_pos.c       SPACE, LOCATE, READ POSITION, REWIND, ERASE,
+ *                   LOAD/UNLOAD, FORMAT MEDIUM, PREVENT ALLOW [tape core]
+ *   ssc_pages.c     mode pages (block descriptor, 0Ah, 0Fh, 10h, 11h,
+ *                   1Ch), VPD pages, READ BLOCK LIMITS, REPORT
+ *                   DENSITY SUPPORT, REQUEST SENSE            [tape core]
+ *   ssc_log.c       LOG SENSE/SELECT: 00h, 0Ch, 17h, 2Eh, 31h, 32h
+ *                                                           [tape services]
+ *   ssc_mam.c       READ/WRITE ATTRIBUTE, the MAM attribute list
+ *                                                           [tape services]
+ *   ssc_crypto.c    SECURITY PROTOCOL IN/OUT, tape data encryption
+ *                                                           [tape services]
+ *
+ * Locking: every command runs under drive->lock from ssc_execute() to
+ * its completion (commands are synchronous); scstu_tape_load/eject and
+ * get_status take it too. Medium callbacks are called with it held.
+ */
+#ifndef SCSTU_SSC_H
+#define SCSTU_SSC_H
+
+#include "scstuser_tape.h"
+#include "spc.h"
+
+/* A drive model (ssc_person.c). */
+struct ssc_person {
+	const char *name;		/* "ibm-lto8" */
+	const char *vendor;		/* INQUIRY T10 vendor */
+	const char *product;
+	const char *revision;
+	uint8_t generation;		/* LTO generation of the drive */
+	uint32_t max_block;		/* READ BLOCK LIMITS maximum */
+	bool type_m;			/* can format/use LTO-7 Type M (M8) */
+};
+
+const struct ssc_person *ssc_person_find(const char *name);
+/* Media rules: can this drive read / write this medium? */
+bool ssc_can_read(const struct ssc_person *p,
+		  const struct scstu_tape_media *m);
+bool ssc_can_write(const struct ssc_person *p,
+		   const struct scstu_tape_media *m);
+/* Density code of a medium's format (e.g. 5Eh for LTO-8). */
+uint8_t ssc_density_code(const struct scstu_tape_media *m);
+
+/* Counters for log pages and scstu_tape_get_status(). */
+struct ssc_counters {
+	uint64_t bytes_written, bytes_read;	/* initiator side */
+	uint64_t bytes_stored, bytes_retrieved;	/* medium side */
+	uint64_t blocks_written, blocks_read;
+	uint64_t filemarks_written;
+	uint64_t write_errors, read_errors;
+	uint64_t loads;
+};
+
+struct ssc_drive {
+	struct spc_dev spc;		/* first: spc_of() */
+	const struct ssc_person *person;
+	struct scstu_tape_ops tops;
+	pthread_mutex_t lock;
+
+	/* the medium */
+	enum scstu_tape_state state;
+	void *medium;
+	const struct scstu_tape_medium_ops *mops;
+	struct scstu_tape_media media;
+	bool write_protected;		/* cannot write this generation */
+
+	/* position */
+	unsigned int part;
+	uint64_t obj;			/* logical object number */
+	bool at_eod_known;		/* last op left us at EOD */
+	bool dirty;			/* written since the last sync */
+
+	/* settings */
+	uint32_t block_len;		/* 0: variable block mode */
+	uint8_t density;		/* block descriptor density code */
+	bool compress;			/* DCE */
+	bool prevent;			/* PREVENT ALLOW MEDIUM REMOVAL */
+
+	/* last sense, for REQUEST SENSE (per drive, as LTO drives do) */
+	uint8_t sense[SCSTU_SENSE_MAX];
+	uint8_t sense_len;
+
+	struct ssc_counters cnt;	/* since load (log pages) */
+	struct ssc_counters total;	/* since creation */
+
+	/* tape services state (ssc_crypto.c, ssc_mam.c, ssc_log.c) */
+	void *crypto;
+	void *mam;
+	void *logs;
+};
+
+static inline struct ssc_drive *ssc_of(const struct scstu_dev *dev)
+{
+	return dev->class_priv;
+}
+
+extern const struct spc_cmd_table ssc_cmd_table;
+
+/* ssc.c: complete with the sense of a medium callback's -errno. */
+void ssc_medium_error(struct scstu_req *req, int err, bool write);
+/* Drive must hold a loaded medium: else NOT READY sense, false. */
+bool ssc_ready(struct scstu_req *req);
+
+/*
+ * Tape services, called by the tape core with drive->lock held.
+ * init/free per drive; loaded/unloading at medium load and unload
+ * (MAM is read at load and written back at unload; keys may be cleared).
+ */
+int ssc_log_init(struct ssc_drive *d);
+void ssc_log_free(struct ssc_drive *d);
+void ssc_log_sense(struct scstu_req *req);
+void ssc_log_select(struct scstu_req *req);
+/* A TapeAlert flag (1..64) became active (cleared when read). */
+void ssc_log_tapealert(struct ssc_drive *d, unsigned int flag);
+
+int ssc_mam_init(struct ssc_drive *d);
+void ssc_mam_free(struct ssc_drive *d);
+void ssc_mam_loaded(struct ssc_drive *d);
+void ssc_mam_unloading(struct ssc_drive *d);
+void ssc_read_attribute(struct scstu_req *req);
+void ssc_write_attribute(struct scstu_req *req);
+
+int ssc_crypto_init(struct ssc_drive *d);
+void ssc_crypto_free(struct ssc_drive *d);
+void ssc_crypto_unloading(struct ssc_drive *d);
+/* Key for writing / reading now (NULL: none), for the medium ops. */
+const struct scstu_tape_key *ssc_crypto_wkey(struct ssc_drive *d,
+					     uint64_t session);
+const struct scstu_tape_key *ssc_crypto_rkey(struct ssc_drive *d,
+					     uint64_t session);
+void ssc_security_in(struct scstu_req *req);
+void ssc_security_out(struct scstu_req *req);
+
+#endif /* SCSTU_SSC_H */

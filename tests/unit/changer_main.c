@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* check_changer: runs every suite a changer_*.c file registered (UNIT_SUITE). */
+#include <scstuser.h>
+#include "unit_registry.h"
+
+int main(void)
+{
+	scstu_log_set_level(SCSTU_LOG_ERR);
+	return unit_run_all("check_changer");
+}
