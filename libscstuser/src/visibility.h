@@ -11,6 +11,7 @@
 #pragma GCC visibility push(default)
 #include "scstuser.h"
 #include "scstuser_disk.h"
+#include "scstuser_changer.h"
 #include "scstuser_harness.h"
 #include "scstuser_glib.h"
 #pragma GCC visibility pop
