@@ -241,8 +241,8 @@ static int init_elements(struct smc_dev *sd)
 	return 0;
 }
 
-static int init_drives(struct smc_dev *sd, const struct scstu_changer_config *cc,
-		       const char *name)
+static int init_drives(struct smc_dev *sd,
+		       const struct scstu_changer_config *cc, const char *name)
 {
 	unsigned int i;
 

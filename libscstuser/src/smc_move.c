@@ -256,7 +256,7 @@ void smc_exchange_medium(struct scstu_req *req)
 	if (!removal_ok(req, d1) || !removal_ok(req, d2))
 		return;
 	if (d2 == src) {
-		mt = smc_find(sd, smc_range_of(sd, SCSTU_ELEM_TRANSPORT)->first);
+		mt = &sd->elems[smc_range_of(sd, SCSTU_ELEM_TRANSPORT)->index];
 		if (mt->e.full) {
 			check_full_dst(req);
 			return;
