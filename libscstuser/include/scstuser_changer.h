@@ -85,10 +85,18 @@ struct scstu_changer_ops {
 	 * destination it puts it in (scstu_tape_load()). Return 0 (the
 	 * class then updates both elements) or -errno: -EBUSY (drive still
 	 * loaded), -EMEDIUMTYPE (incompatible medium), -EIO (hardware).
+	 * EXCHANGE MEDIUM swaps through the transport element, so src or
+	 * dst may be it (nothing to do there for a VTL). Called with the
+	 * class lock held; must not call into the changer.
 	 */
 	int (*move)(struct scstu_dev *dev, const struct scstu_element *src,
 		    const struct scstu_element *dst);
-	/* Element state changed (a move, an import/export): persist it. */
+	/*
+	 * Element state changed (a move, an exchange, an import/export):
+	 * persist it. Called with the class lock held (it is recursive:
+	 * scstu_changer_get/list may be used here), before the command
+	 * completes.
+	 */
 	void (*changed)(struct scstu_dev *dev);
 };
 
