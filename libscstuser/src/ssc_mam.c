@@ -644,7 +644,8 @@ static bool attr_check(struct scstu_req *req, const uint8_t *a,
 		return false;
 	}
 	if (a[2] & 0xfc) {			/* READ ONLY, reserved */
-		scstu_req_invalid_param(req, off + 2, spc_high_bit(a[2] & 0xfc));
+		scstu_req_invalid_param(req, off + 2,
+					spc_high_bit(a[2] & 0xfc));
 		return false;
 	}
 	if ((df && fmt != df->fmt) || fmt == 3) {

@@ -334,7 +334,8 @@ START_TEST(next_block)
 	rig_load();
 	rig.m.eod[0] = 4;
 	rig.m.objs[0][0] = (struct robj){ SCSTU_TAPE_BLOCK, true, false, 0x11 };
-	rig.m.objs[0][1] = (struct robj){ SCSTU_TAPE_FILEMARK, false, false, 0 };
+	rig.m.objs[0][1] = (struct robj){ SCSTU_TAPE_FILEMARK, false, false,
+					  0 };
 	rig.m.objs[0][2] = (struct robj){ SCSTU_TAPE_BLOCK, false, true, 0 };
 	rig.m.objs[0][3] = (struct robj){ SCSTU_TAPE_BLOCK, true, true, 0x22 };
 	spin(1, 0x20, 0x0021, 0, 256);		/* encrypted, no key */

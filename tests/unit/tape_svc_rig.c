@@ -22,7 +22,7 @@ static const struct spc_cmd rig_cmds[] = {
 	RA(0x00), RA(0x01), RA(0x02), RA(0x03), RA(0x05),
 	{ 0x8d, 0, 0, 16, ssc_write_attribute, NULL, 0,	/* WRITE ATTRIBUTE */
 	  { 0x8d, 0x01, 0, 0, 0, 0xff, 0, 0xff, 0, 0, FF4, 0, CTL } },
-	{ 0xa2, 0, 0, 12, ssc_security_in, NULL, 0,	/* SECURITY PROTOCOL IN */
+	{ 0xa2, 0, 0, 12, ssc_security_in, NULL, 0,	/* SECURITY PROT. IN */
 	  { 0xa2, 0xff, 0xff, 0xff, 0x80, 0, FF4, 0, CTL } },
 	{ 0xb5, 0, 0, 12, ssc_security_out, NULL, 0,	/* ... OUT */
 	  { 0xb5, 0xff, 0xff, 0xff, 0x80, 0, FF4, 0, CTL } },
