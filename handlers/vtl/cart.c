@@ -307,6 +307,7 @@ struct cart *cart_open(const char *dir, const char *barcode, int *err,
 {
 	struct cart *c;
 	unsigned int i;
+	bool damaged;
 	int r;
 
 	*msg = NULL;
@@ -345,9 +346,11 @@ struct cart *cart_open(const char *dir, const char *barcode, int *err,
 					  c->path);
 		goto fail;
 	}
-	r = cart_meta_load(c->mfd, c->path, &c->h, msg);
+	r = cart_meta_load(c->mfd, c->path, &c->h, msg, &damaged);
 	if (r)
 		goto fail;
+	/* a damaged slot is rewritten by the commit below (two good ones) */
+	c->hdirty = damaged;
 	if (strcmp(c->h.barcode, barcode)) {
 		*msg = cart_strdup_printf("%s/meta: barcode is %s", c->path,
 					  c->h.barcode);
@@ -357,6 +360,12 @@ struct cart *cart_open(const char *dir, const char *barcode, int *err,
 	for (i = 0; i < CART_MAX_PARTS; i++)
 		c->epoch[i] = c->h.p[i].epoch;
 	r = cart_load_parts(c, msg);
+	if (!r && c->hdirty) {
+		r = cart_commit(c);
+		if (r)
+			*msg = cart_strdup_printf("%s/meta: cannot rewrite: %s",
+						  c->path, strerror(-r));
+	}
 	if (r)
 		goto fail;
 	return c;

@@ -273,7 +273,8 @@ static bool cart_all_zero(const uint8_t *b, size_t len)
 	return true;
 }
 
-int cart_meta_load(int fd, const char *path, struct cart_hdr *h, char **msg)
+int cart_meta_load(int fd, const char *path, struct cart_hdr *h, char **msg,
+		   bool *damaged)
 {
 	uint8_t buf[CART_META_SIZE];
 	struct cart_hdr s[2];
@@ -304,6 +305,8 @@ int cart_meta_load(int fd, const char *path, struct cart_hdr *h, char **msg)
 			path, why[0], CART_SLOT_STRIDE, why[1]);
 		return -EBADMSG;
 	}
+	if (damaged)
+		*damaged = why[!best] != NULL;
 	if (why[!best] && !cart_all_zero(buf + !best * CART_SLOT_STRIDE,
 					 CART_SLOT_LEN))
 		scstu_log(SCSTU_LOG_WARN,
@@ -364,7 +367,7 @@ int cart_stat(const char *dir, const char *barcode,
 		free(path);
 		return r;
 	}
-	r = cart_meta_load(fd, path, &h, &msg);
+	r = cart_meta_load(fd, path, &h, &msg, NULL);
 	close(fd);
 	if (r) {
 		scstu_log(SCSTU_LOG_WARN, "%s", msg);

@@ -155,9 +155,12 @@ bool cart_barcode_ok(const char *barcode);
 void cart_slot_encode(const struct cart_hdr *h, uint8_t *buf);
 /* 0, or a static string saying what is wrong */
 const char *cart_slot_decode(const uint8_t *buf, struct cart_hdr *h);
-/* Read meta (fd) and pick the newest valid slot: 0 or -errno + *msg. */
+/*
+ * Read meta (fd) and pick the newest valid slot: 0 or -errno + *msg.
+ * *damaged (may be NULL): the other slot is not valid.
+ */
 int cart_meta_load(int fd, const char *path, struct cart_hdr *h,
-		   char **msg);
+		   char **msg, bool *damaged);
 /* Write h to slot h->gen % 2 and fdatasync. */
 int cart_meta_store(int fd, const struct cart_hdr *h);
 void cart_hdr_media(const struct cart_hdr *h, struct scstu_tape_media *m);
