@@ -137,7 +137,7 @@ static int cart_load_index(struct cart *c, unsigned int i, uint64_t ndisk,
 
 			why = cart_rec_decode(buf + j * CART_REC_LEN, k, &rec);
 			if (!why && rec.off != end)
-				why = "data offset does not follow the previous object";
+				why = "offset does not follow the previous object";
 			if (!why && rec.epoch > s->epoch)
 				why = "epoch newer than the header's";
 			if (!why && k >= s->committed && rec.epoch != s->epoch)
@@ -215,8 +215,9 @@ static int cart_load_part(struct cart *c, unsigned int i, bool *repair,
 	hi = p->nr;
 	while (lo < hi) {
 		uint64_t mid = lo + (hi - lo) / 2;
+		const struct cart_rec *r = &p->rec[mid];
 
-		if (p->rec[mid].off + p->rec[mid].stored > (uint64_t)dst.st_size)
+		if (r->off + r->stored > (uint64_t)dst.st_size)
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -272,8 +273,9 @@ int cart_load_parts(struct cart *c, char **msg)
 	c->hdirty = true;
 	r = cart_commit(c);
 	if (r) {
-		*msg = cart_strdup_printf("%s: cannot commit the recovered state: %s",
-					  c->path, strerror(-r));
+		*msg = cart_strdup_printf(
+			"%s: cannot commit the recovered state: %s",
+			c->path, strerror(-r));
 		return r;
 	}
 	for (i = 0; i < c->h.nr_parts; i++) {

@@ -219,8 +219,9 @@ START_TEST(encryption_tamper)
 	struct cart *c;
 	unsigned int i;
 	/* bytes of block 0 to damage: IV, KAD, ciphertext, tag, version */
-	static const unsigned int where[] = { 0, 2, 4, 15, 16, 24, 26, 40, 500, 1030,
-					      1042 };
+	static const unsigned int where[] = {
+		0, 2, 4, 15, 16, 24, 26, 40, 500, 1030, 1042,
+	};
 
 	make_key(&k, 7, "kad");
 	ct_create("TMP001L8", NULL, 0, CART_COMPRESS_LZ4);

@@ -192,6 +192,7 @@ START_TEST(round_trip_sizes)
 		(8 << 20) - 1, 8 << 20,
 	};
 	const unsigned int n = sizeof(sizes) / sizeof(sizes[0]);
+	struct scstu_tape_media m;
 	struct scstu_tape_obj o;
 	uint8_t small[7];
 	uint64_t cap, used, sum = 0;
@@ -237,8 +238,8 @@ START_TEST(round_trip_sizes)
 	for (i = 0; i < n; i++)
 		ct_check(c, 0, i, sizes[i], i, NULL);
 	cart_close(c);
-	ck_assert_int_eq(cart_stat(ct_dir, "RT0001L9", &(struct scstu_tape_media){0},
-				   &used), 0);
+	used = 0;
+	ck_assert_int_eq(cart_stat(ct_dir, "RT0001L9", &m, &used), 0);
 	ck_assert_uint_eq(used, sum);
 	ck_assert_uint_eq(ct_size("RT0001L9", "p0.dat"), sum);
 	ck_assert_uint_eq(ct_warnings, 0);
