@@ -13,6 +13,7 @@
 #include "scstuser_disk.h"
 #include "scstuser_harness.h"
 #include "scstuser_glib.h"
+#include "scstuser_tape.h"
 #pragma GCC visibility pop
 
 #endif /* SCSTU_VISIBILITY_H */
