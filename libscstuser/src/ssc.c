@@ -230,6 +230,34 @@ static void ssc_execute(struct scstu_req *req)
 		d->tops.unloaded(dev);
 }
 
+static void ssc_reset(struct scstu_dev *dev, enum scstu_reset kind,
+		      uint64_t session, uint64_t lun)
+{
+	struct ssc_drive *d = ssc_of(dev);
+
+	if (!d)
+		return;
+	pthread_mutex_lock(&d->lock);
+	ssc_prevent_clear(d, kind == SCSTU_RESET_NEXUS ? session :
+			  SCSTU_NO_SESSION);
+	pthread_mutex_unlock(&d->lock);
+	if (d->raw_reset)
+		d->raw_reset(dev, kind, session, lun);
+}
+
+static void ssc_detach(struct scstu_dev *dev, const struct scstu_nexus *nx)
+{
+	struct ssc_drive *d = ssc_of(dev);
+
+	if (!d)
+		return;
+	pthread_mutex_lock(&d->lock);
+	ssc_prevent_clear(d, nx->session);
+	pthread_mutex_unlock(&d->lock);
+	if (d->raw_detach)
+		d->raw_detach(dev, nx);
+}
+
 static void ssc_destroy(struct scstu_dev *dev)
 {
 	struct ssc_drive *d = ssc_of(dev);
@@ -242,6 +270,7 @@ static void ssc_destroy(struct scstu_dev *dev)
 	 */
 	spc_dev_free(&d->spc);
 	pthread_mutex_destroy(&d->lock);
+	free(d->prevent_sess);
 	free(d);
 	dev->class_priv = NULL;
 }
@@ -269,8 +298,10 @@ static int ssc_init(struct scstu_dev *dev, struct ssc_drive *d,
 	d->spc.versions[2] = 0x0520;
 	if (raw_ops) {
 		d->spc.attach = raw_ops->attach;
-		d->spc.detach = raw_ops->detach;
+		d->raw_detach = raw_ops->detach;
+		d->raw_reset = raw_ops->reset;
 	}
+	d->spc.detach = ssc_detach;
 	spc_dev_init(dev, &d->spc, p->vendor, p->product,
 		     tc->revision ? tc->revision : p->revision, tc->serial);
 	dev->class_priv = d;
@@ -307,10 +338,9 @@ struct scstu_dev *scstu_tape_create(const struct scstu_dev_config *cfg,
 		errno = EINVAL;
 		return NULL;
 	}
-	if (raw_ops) {
+	if (raw_ops)
 		o.abort = raw_ops->abort;
-		o.reset = raw_ops->reset;
-	}
+	o.reset = ssc_reset;
 	o.attach = spc_attach;
 	o.detach = spc_detach;
 	c = *cfg;
@@ -417,7 +447,7 @@ int scstu_tape_eject(struct scstu_dev *dev, bool force, void **medium)
 	d->held = false;
 	d->medium = NULL;
 	d->mops = NULL;
-	d->prevent = false;
+	ssc_prevent_clear(d, SCSTU_NO_SESSION);
 	d->write_protected = false;
 	d->density = 0;
 	ssc_set_pos(d, 0, 0);

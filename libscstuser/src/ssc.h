@@ -115,6 +115,13 @@ struct ssc_drive {
 	uint8_t density;		/* block descriptor density code */
 	bool compress;			/* DCE */
 	bool prevent;			/* PREVENT ALLOW MEDIUM REMOVAL */
+	uint64_t *prevent_sess;		/* I_T nexuses that prevent it */
+	unsigned int nr_prevent;
+	/* the handler's raw callbacks the class wraps */
+	void (*raw_reset)(struct scstu_dev *dev, enum scstu_reset kind,
+			  uint64_t session, uint64_t lun);
+	void (*raw_detach)(struct scstu_dev *dev,
+			   const struct scstu_nexus *nx);
 
 	/* last sense, for REQUEST SENSE (per drive, as LTO drives do) */
 	uint8_t sense[SCSTU_SENSE_MAX];
@@ -160,6 +167,9 @@ bool ssc_in_ew(struct ssc_drive *d);
 bool ssc_writable(struct scstu_req *req);
 /* Move to (part, obj), keeping mode page 10h ACTIVE PARTITION. */
 void ssc_set_pos(struct ssc_drive *d, unsigned int part, uint64_t obj);
+/* PREVENT ALLOW state of a session (ssc_pos.c); drive lock held. */
+int ssc_prevent_set(struct ssc_drive *d, uint64_t session, bool prevent);
+void ssc_prevent_clear(struct ssc_drive *d, uint64_t session);
 /* Medium partition page 11h current values from the medium. */
 void ssc_pages_medium(struct ssc_drive *d);
 

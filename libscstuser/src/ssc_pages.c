@@ -230,6 +230,7 @@ int ssc_pages_init(struct scstu_dev *dev)
 	m->bdesc_get = bdesc_get;
 	m->bdesc_set = bdesc_set;
 	m->dsp = dsp;
+	m->page0 = true;
 	mask[2] = 0x04;					/* D_SENSE */
 	ret = spc_mode_add(m, control, mask, sizeof(control), SPC_MP_SAVABLE,
 			   control_changed);

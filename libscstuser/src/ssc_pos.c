@@ -13,6 +13,7 @@
  * Positioning syncs what was written first (REWIND, LOCATE, UNLOAD).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "ssc.h"
 
@@ -491,6 +492,43 @@ void ssc_format_medium(struct scstu_req *req)
 		scstu_req_done(req);
 }
 
+/*
+ * PREVENT ALLOW MEDIUM REMOVAL is per I_T nexus (SPC-4 6.15): removal
+ * is prevented while any nexus prevents it; ALLOW ends only the
+ * sender's prevention; I_T nexus loss ends that nexus's, a logical unit
+ * or target reset every one.
+ */
+int ssc_prevent_set(struct ssc_drive *d, uint64_t session, bool prevent)
+{
+	uint64_t *n;
+	unsigned int i;
+
+	for (i = 0; i < d->nr_prevent; i++)
+		if (d->prevent_sess[i] == session)
+			break;
+	if (!prevent) {
+		if (i < d->nr_prevent)
+			d->prevent_sess[i] = d->prevent_sess[--d->nr_prevent];
+	} else if (i == d->nr_prevent) {
+		n = realloc(d->prevent_sess, (i + 1) * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		d->prevent_sess = n;
+		n[d->nr_prevent++] = session;
+	}
+	d->prevent = d->nr_prevent;
+	return 0;
+}
+
+void ssc_prevent_clear(struct ssc_drive *d, uint64_t session)
+{
+	if (session == SCSTU_NO_SESSION)
+		d->nr_prevent = 0;
+	else
+		ssc_prevent_set(d, session, false);
+	d->prevent = d->nr_prevent;
+}
+
 void ssc_prevent_allow(struct scstu_req *req)
 {
 	struct ssc_drive *d = ssc_of(req->dev);
@@ -500,6 +538,8 @@ void ssc_prevent_allow(struct scstu_req *req)
 		scstu_req_invalid_cdb(req, 4, 1);
 		return;
 	}
-	d->prevent = v;
-	scstu_req_done(req);
+	if (ssc_prevent_set(d, req->session, v))
+		scstu_req_check(req, SCSTU_HARDWARE_ERROR, 0x44, 0x00);
+	else
+		scstu_req_done(req);
 }

@@ -373,6 +373,87 @@ START_TEST(test_load_unload)
 }
 END_TEST
 
+static void prevent(uint64_t session, uint8_t v,
+		    struct scstu_harness_result *res)
+{
+	uint8_t cdb[6] = { 0x1e, 0, 0, 0, v };
+	struct scstu_harness_cmd c = {
+		.cdb = cdb, .cdb_len = 6, .session = session,
+	};
+
+	memset(res, 0, sizeof(*res));
+	ck_assert_int_eq(scstu_harness_run(tt.dev, &c, res), 0);
+}
+
+START_TEST(test_prevent_per_nexus)
+{
+	struct scstu_nexus nx = { .session = 7, .initiator = "i7",
+				  .target = "t", .rel_port = 1 };
+	struct scstu_harness_result res;
+	struct scstu_tape_status st;
+	uint8_t ul[6] = { 0x1b };
+
+	ck_assert_int_eq(scstu_harness_attach(tt.dev, &nx), 0);
+	nx.session = 8;
+	ck_assert_int_eq(scstu_harness_attach(tt.dev, &nx), 0);
+	prevent(7, 1, &res);
+	tt_good(&res);
+	prevent(8, 1, &res);
+	tt_good(&res);
+	/* one nexus allowing is not enough */
+	prevent(8, 0, &res);
+	tt_good(&res);
+	scstu_tape_get_status(tt.dev, &st);
+	ck_assert(st.prevent);
+	tt_run(ul, 6, SCSTU_DIR_NONE, NULL, 0, &res);
+	tt_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x02);
+	/* the loss of the preventing nexus ends its prevention */
+	ck_assert_int_eq(scstu_harness_detach(tt.dev, 7, 0), 0);
+	scstu_tape_get_status(tt.dev, &st);
+	ck_assert(!st.prevent);
+	/* and a logical unit reset ends every one */
+	prevent(8, 1, &res);
+	tt_good(&res);
+	prevent(0, 1, &res);
+	tt_good(&res);
+	scstu_harness_abort(tt.dev, SCSTU_NO_SESSION, SCSTU_RESET_LUN);
+	scstu_tape_get_status(tt.dev, &st);
+	ck_assert(!st.prevent);
+	/* an I_T nexus reset only that nexus's */
+	prevent(8, 1, &res);
+	prevent(0, 1, &res);
+	scstu_harness_abort(tt.dev, 8, SCSTU_RESET_NEXUS);
+	scstu_tape_get_status(tt.dev, &st);
+	ck_assert(st.prevent);
+	prevent(0, 0, &res);
+	tt_good(&res);
+	tt_run(ul, 6, SCSTU_DIR_NONE, NULL, 0, &res);
+	tt_good(&res);
+}
+END_TEST
+
+START_TEST(test_mode_sense_page0)
+{
+	struct scstu_harness_result res;
+	uint8_t ms[6] = { 0x1a, 0, 0, 0, 12 }, buf[12];
+
+	/* as Linux st opens a tape: header + block descriptor */
+	tt_setblk(1024, &res);
+	tt_good(&res);
+	tt_run(ms, 6, SCSTU_DIR_READ, buf, 12, &res);
+	tt_good(&res);
+	ck_assert_int_eq(res.xfer, 12);
+	ck_assert_int_eq(buf[0], 11);
+	ck_assert_int_eq(buf[3], 8);
+	ck_assert_int_eq(buf[4], 0x5e);
+	ck_assert_int_eq(buf[9] << 16 | buf[10] << 8 | buf[11], 1024);
+	/* page 00h subpage 01h does not exist */
+	ms[3] = 1;
+	tt_run(ms, 6, SCSTU_DIR_READ, buf, 12, &res);
+	tt_field(&res, 0x24, 2, 5);
+}
+END_TEST
+
 START_TEST(test_load_args)
 {
 	struct scstu_tape_medium_ops bad = tmed_ops;
@@ -674,6 +755,8 @@ static Suite *tape_drive_suite(void)
 	tcase_add_test(tc, test_cleaning);
 	tcase_add_test(tc, test_load_unload);
 	tcase_add_test(tc, test_load_args);
+	tcase_add_test(tc, test_prevent_per_nexus);
+	tcase_add_test(tc, test_mode_sense_page0);
 	tcase_add_test(tc, test_status_counters);
 	tcase_add_test(tc, test_mode_pages);
 	tcase_add_test(tc, test_block_descriptor);
