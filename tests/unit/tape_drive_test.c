@@ -615,6 +615,58 @@ START_TEST(test_block_descriptor)
 }
 END_TEST
 
+START_TEST(test_mode_select_malformed)
+{
+	struct scstu_harness_result res;
+	uint8_t cdb6[6] = { 0x15, 0x10, 0, 0, 12 };
+	uint8_t cdb10[10] = { 0x55, 0x10, 0, 0, 0, 0, 0, 0, 24 };
+	uint8_t p[24] = { 0 };
+
+	/* MODE SELECT(10) with a long LBA block descriptor */
+	p[4] = 0x01;
+	p[7] = 16;
+	tt_run(cdb10, 10, SCSTU_DIR_WRITE, p, 24, &res);
+	tt_field(&res, 0x26, 6, -1);
+	/* a list cut inside the block descriptor */
+	memset(p, 0, sizeof(p));
+	p[3] = 8;
+	cdb6[4] = 10;
+	tt_run(cdb6, 6, SCSTU_DIR_WRITE, p, 10, &res);
+	tt_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
+	/* a block descriptor length of 4 */
+	p[3] = 4;
+	cdb6[4] = 12;
+	tt_run(cdb6, 6, SCSTU_DIR_WRITE, p, 12, &res);
+	tt_field(&res, 0x26, 3, -1);
+	/* a medium type in the header */
+	p[3] = 8;
+	p[1] = 0x58;
+	tt_run(cdb6, 6, SCSTU_DIR_WRITE, p, 12, &res);
+	tt_field(&res, 0x26, 1, -1);
+	/* reserved byte 4 of the block descriptor */
+	p[1] = 0;
+	p[8] = 1;
+	tt_run(cdb6, 6, SCSTU_DIR_WRITE, p, 12, &res);
+	tt_field(&res, 0x26, 8, -1);
+	/* a page cut short */
+	p[8] = 0;
+	p[12] = 0x0f;
+	p[13] = 0x0e;
+	cdb6[4] = 20;
+	tt_run(cdb6, 6, SCSTU_DIR_WRITE, p, 20, &res);
+	tt_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
+	/* nothing changed */
+	{
+		uint8_t ms[6] = { 0x1a, 0, 0x0f, 0, 28 }, b[28];
+
+		tt_run(ms, 6, SCSTU_DIR_READ, b, 28, &res);
+		tt_good(&res);
+		ck_assert_int_eq(b[9] << 16 | b[10] << 8 | b[11], 0);
+		ck_assert_int_eq(b[14], 0xc0);
+	}
+}
+END_TEST
+
 START_TEST(test_rbl_mloi)
 {
 	struct scstu_harness_result res;
@@ -760,6 +812,7 @@ static Suite *tape_drive_suite(void)
 	tcase_add_test(tc, test_status_counters);
 	tcase_add_test(tc, test_mode_pages);
 	tcase_add_test(tc, test_block_descriptor);
+	tcase_add_test(tc, test_mode_select_malformed);
 	tcase_add_test(tc, test_rbl_mloi);
 	tcase_add_test(tc, test_report_density_media);
 	tcase_add_test(tc, test_rsoc);
