@@ -5,11 +5,11 @@
  * medium's life (load, unload, eject), status, and the sense helpers the
  * commands share.
  *
- * Sense of the last command: every CHECK CONDITION built by ssc_check()
- * is kept and REQUEST SENSE returns it (in the format it asks for) if it
- * is the next command the drive runs; any other command clears it. With
- * autosense an initiator already has it; tapeinfo, sg_requests and
- * older software ask.
+ * Sense of the last command: the CHECK CONDITION built by ssc_check()
+ * is kept for its I_T nexus, and REQUEST SENSE from that nexus returns
+ * it (in the format it asks for) if it is the nexus's next command; any
+ * other command of the nexus clears it. With autosense an initiator
+ * already has it; tapeinfo, sg_requests and older software ask.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -45,6 +45,7 @@ void ssc_check(struct scstu_req *req, uint8_t key, uint8_t asc,
 		s.info = info >= INT32_MIN && info <= INT32_MAX ?
 			 (uint32_t)(int32_t)info : UINT32_MAX + 1ULL;
 	ssc_keep_sense(d, &s);
+	d->sense_session = req->session;
 	if ((flags & SCSTU_SENSE_INFO) && scstu_dev_d_sense(req->dev))
 		s.info = (uint64_t)info;
 	scstu_req_check_sense(req, &s, resid);
@@ -197,7 +198,7 @@ void ssc_request_sense(struct scstu_req *req)
 	struct scstu_sense s;
 	size_t len;
 
-	if (d->sense_len) {
+	if (d->sense_len && d->sense_session == req->session) {
 		scstu_sense_parse(d->sense, d->sense_len, &s);
 		/* sign-extend a negative residue for descriptor format */
 		if (desc && (s.flags & SCSTU_SENSE_INFO))
@@ -219,7 +220,8 @@ static void ssc_execute(struct scstu_req *req)
 	bool unloaded;
 
 	pthread_mutex_lock(&d->lock);
-	if (!req->cdb_len || req->cdb[0] != 0x03)	/* REQUEST SENSE */
+	if (req->session == d->sense_session &&
+	    (!req->cdb_len || req->cdb[0] != 0x03))	/* REQUEST SENSE */
 		d->sense_len = 0;
 	spc_dispatch(req);
 	/* req may be gone now: it was completed */

@@ -126,6 +126,7 @@ struct ssc_drive {
 	/* last sense, for REQUEST SENSE (per drive, as LTO drives do) */
 	uint8_t sense[SCSTU_SENSE_MAX];
 	uint8_t sense_len;
+	uint64_t sense_session;		/* the I_T nexus it belongs to */
 
 	struct ssc_counters cnt;	/* since load (log pages) */
 	struct ssc_counters total;	/* since creation */

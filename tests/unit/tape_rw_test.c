@@ -290,6 +290,32 @@ START_TEST(test_request_sense)
 	tt_run(rs, 6, SCSTU_DIR_READ, sense, sizeof(sense), &r2);
 	ck_assert_int_eq(scstu_sense_parse(sense, r2.xfer, &s), 0);
 	ck_assert_int_eq(s.key, 0);
+	/* kept for its I_T nexus only: another one's commands do not
+	 * see or clear it */
+	tt_read(0, 64, buf, 64, &res);
+	tt_sense(&res, SCSTU_NO_SENSE, 0, 1);	/* the filemark at BOP */
+	{
+		struct scstu_harness_cmd c = {
+			.cdb = rs, .cdb_len = 6, .dir = SCSTU_DIR_READ,
+			.data = sense, .xfer_len = sizeof(sense), .session = 9,
+		};
+		uint8_t tur[6] = { 0 };
+
+		ck_assert_int_eq(scstu_harness_run(tt.dev, &c, &r2), 0);
+		tt_good(&r2);
+		ck_assert_int_eq(scstu_sense_parse(sense, r2.xfer, &s), 0);
+		ck_assert_int_eq(s.key, 0);
+		c.cdb = tur;
+		c.dir = SCSTU_DIR_NONE;
+		c.data = NULL;
+		c.xfer_len = 0;
+		ck_assert_int_eq(scstu_harness_run(tt.dev, &c, &r2), 0);
+		tt_good(&r2);
+	}
+	tt_run(rs, 6, SCSTU_DIR_READ, sense, sizeof(sense), &r2);
+	ck_assert_int_eq(scstu_sense_parse(sense, r2.xfer, &s), 0);
+	ck_assert(s.flags & SCSTU_SENSE_FILEMARK);
+	ck_assert_int_eq(s.ascq, 1);
 	/* allocation length truncates */
 	rs[4] = 8;
 	tt_run(rs, 6, SCSTU_DIR_READ, sense, sizeof(sense), &r2);
