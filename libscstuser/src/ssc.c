@@ -149,6 +149,22 @@ bool ssc_in_ew(struct ssc_drive *d)
 	return used >= cap - cap / EW_DIV;
 }
 
+/*
+ * WORM: data is only appended. Filemarks between the position and EOD
+ * may be overwritten (as LTO WORM drives allow), so that software can
+ * append after its closing filemarks.
+ */
+static bool worm_may_write(struct ssc_drive *d)
+{
+	uint64_t eod = d->mops->eod(d->medium, d->part);
+
+	if (d->obj >= eod)
+		return true;
+	return d->mops->filemarks_before(d->medium, d->part, eod) -
+	       d->mops->filemarks_before(d->medium, d->part, d->obj) ==
+	       eod - d->obj;
+}
+
 bool ssc_writable(struct scstu_req *req)
 {
 	struct ssc_drive *d = ssc_of(req->dev);
@@ -159,7 +175,7 @@ bool ssc_writable(struct scstu_req *req)
 			  req->xfer_len);
 		return false;
 	}
-	if (d->media.worm && d->obj < d->mops->eod(d->medium, d->part)) {
+	if (d->media.worm && !worm_may_write(d)) {
 		/* WORM MEDIUM - OVERWRITE ATTEMPTED */
 		ssc_check(req, SCSTU_DATA_PROTECT, 0x30, 0x0c, 0, 0,
 			  req->xfer_len);

@@ -234,6 +234,19 @@ START_TEST(test_worm)
 	tt_space6(3, 0, &res);
 	tt_put_block(64, 3);
 	ck_assert_uint_eq(tmed_ops.eod(tt.m, 0), 4);
+	/* closing filemarks may be overwritten, not data before them */
+	tt_wfm(2, false, &res);
+	tt_good(&res);
+	tt_space6(1, -2, &res);
+	tt_good(&res);
+	tt_space6(0, -1, &res);
+	tt_good(&res);
+	tt_write(false, 64, buf, 64, &res);
+	tt_sense(&res, SCSTU_DATA_PROTECT, 0x30, 0x0c);
+	tt_space6(0, 1, &res);
+	tt_good(&res);
+	tt_put_block(64, 4);
+	ck_assert_uint_eq(tmed_ops.eod(tt.m, 0), 5);
 	/* REPORT DENSITY SUPPORT MEDIA + MEDIUM TYPE: the WORM type */
 	{
 		uint8_t rds[10] = { 0x44, 0x03, 0, 0, 0, 0, 0, 0, 255 };
