@@ -238,7 +238,8 @@ static int tm_mam_read(void *mp, void *buf, size_t max)
 {
 	struct tmed *m = mp;
 
-	memcpy(buf, m->mam, m->mam_len < max ? m->mam_len : max);
+	if (m->mam_len)
+		memcpy(buf, m->mam, m->mam_len < max ? m->mam_len : max);
 	return (int)m->mam_len;
 }
 
