@@ -104,6 +104,11 @@ struct spc_mode {
 			  unsigned int off);
 	/* DEVICE-SPECIFIC PARAMETER of the header (e.g. WP, DPOFUA) */
 	uint8_t (*dsp)(struct scstu_dev *dev);
+	/*
+	 * MODE SENSE of page 00h returns the header and block descriptor
+	 * only (tape: Linux st reads block size, density and WP so).
+	 */
+	bool page0;
 };
 
 /*

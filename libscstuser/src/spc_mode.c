@@ -8,7 +8,8 @@
  * saved: 39/00 SAVING PARAMETERS NOT SUPPORTED; in a 3Fh listing such a
  * page shows its current values), page 3Fh (all pages), subpage FFh (all
  * subpages). Block descriptors and the device-specific parameter come
- * from class hooks.
+ * from class hooks. A class may answer page 00h with the header and
+ * block descriptor alone (spc_mode.page0).
  *
  * MODE SELECT: PF must be 1; SP saves every savable page (24/00 on SP if
  * there is none). The whole parameter list is checked before anything
@@ -289,7 +290,7 @@ void spc_mode_sense(struct scstu_req *req)
 	for (i = 0; i < m->nr; i++)
 		if (mp_selected(&m->pages[i], page, sub))
 			found++;
-	if (!found) {
+	if (!found && !(m->page0 && page == 0 && sub == 0)) {
 		pthread_mutex_unlock(&m->lock);
 		if (page == 0x3f || mp_find(m, page, 0))
 			scstu_req_invalid_cdb(req, 3, -1);

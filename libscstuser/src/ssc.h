@@ -43,6 +43,29 @@ struct ssc_person {
 	bool type_m;			/* can format/use LTO-7 Type M (M8) */
 };
 
+/* One LTO format (ssc_person.c), for REPORT DENSITY SUPPORT. */
+struct ssc_format {
+	uint8_t generation;
+	bool type_m;
+	uint8_t density;		/* density code */
+	uint8_t medium_type;		/* data cartridge; WORM is +4 */
+	uint32_t bits_per_mm;
+	uint16_t tracks;
+	uint16_t length_m;		/* tape length, metres */
+	uint32_t capacity_mb;		/* native, 10^6 bytes */
+	const char *name;		/* density name, "U-832" */
+	const char *desc;		/* "Ultrium 8/32T" */
+};
+
+extern const struct ssc_format ssc_formats[];
+extern const unsigned int ssc_nr_formats;
+const struct ssc_format *ssc_format_of(const struct scstu_tape_media *m);
+/* MEDIUM TYPE of a medium (mode header, REPORT DENSITY SUPPORT). */
+uint8_t ssc_medium_type(const struct scstu_tape_media *m);
+/* Formats a drive reads / writes (ssc_can_read/write on a format). */
+bool ssc_fmt_readable(const struct ssc_person *p, const struct ssc_format *f);
+bool ssc_fmt_writable(const struct ssc_person *p, const struct ssc_format *f);
+
 const struct ssc_person *ssc_person_find(const char *name);
 /* Media rules: can this drive read / write this medium? */
 bool ssc_can_read(const struct ssc_person *p,
@@ -81,15 +104,29 @@ struct ssc_drive {
 	bool at_eod_known;		/* last op left us at EOD */
 	bool dirty;			/* written since the last sync */
 
+	bool held;			/* LOAD/UNLOAD HOLD: present, not
+					 * threaded, not to be taken */
+	bool unload_pending;		/* call tops.unloaded after the
+					 * command, without the lock */
+	uint32_t max_block;		/* READ BLOCK LIMITS maximum */
+
 	/* settings */
 	uint32_t block_len;		/* 0: variable block mode */
 	uint8_t density;		/* block descriptor density code */
 	bool compress;			/* DCE */
 	bool prevent;			/* PREVENT ALLOW MEDIUM REMOVAL */
+	uint64_t *prevent_sess;		/* I_T nexuses that prevent it */
+	unsigned int nr_prevent;
+	/* the handler's raw callbacks the class wraps */
+	void (*raw_reset)(struct scstu_dev *dev, enum scstu_reset kind,
+			  uint64_t session, uint64_t lun);
+	void (*raw_detach)(struct scstu_dev *dev,
+			   const struct scstu_nexus *nx);
 
 	/* last sense, for REQUEST SENSE (per drive, as LTO drives do) */
 	uint8_t sense[SCSTU_SENSE_MAX];
 	uint8_t sense_len;
+	uint64_t sense_session;		/* the I_T nexus it belongs to */
 
 	struct ssc_counters cnt;	/* since load (log pages) */
 	struct ssc_counters total;	/* since creation */
@@ -109,8 +146,57 @@ extern const struct spc_cmd_table ssc_cmd_table;
 
 /* ssc.c: complete with the sense of a medium callback's -errno. */
 void ssc_medium_error(struct scstu_req *req, int err, bool write);
+/* The same with a valid INFORMATION field (residue), resid bytes. */
+void ssc_medium_error_info(struct scstu_req *req, int err, bool write,
+			   int64_t info, uint32_t resid);
 /* Drive must hold a loaded medium: else NOT READY sense, false. */
 bool ssc_ready(struct scstu_req *req);
+
+/*
+ * ssc.c: CHECK CONDITION with tape sense, remembered for REQUEST SENSE.
+ * flags: SCSTU_SENSE_FILEMARK/EOM/ILI; info (signed, per SSC-4 the
+ * residue) is valid when SCSTU_SENSE_INFO is in flags.
+ */
+void ssc_check(struct scstu_req *req, uint8_t key, uint8_t asc,
+	       uint8_t ascq, unsigned int flags, int64_t info,
+	       uint32_t resid);
+/* Sync the medium if written since the last sync; 0 or -errno. */
+int ssc_sync(struct ssc_drive *d);
+/* Is the position EOD, in the early warning zone of its partition? */
+bool ssc_in_ew(struct ssc_drive *d);
+/* Writes allowed here? (WP, generation, WORM overwrite) else sense. */
+bool ssc_writable(struct scstu_req *req);
+/* Move to (part, obj), keeping mode page 10h ACTIVE PARTITION. */
+void ssc_set_pos(struct ssc_drive *d, unsigned int part, uint64_t obj);
+/* PREVENT ALLOW state of a session (ssc_pos.c); drive lock held. */
+int ssc_prevent_set(struct ssc_drive *d, uint64_t session, bool prevent);
+void ssc_prevent_clear(struct ssc_drive *d, uint64_t session);
+/* Medium partition page 11h current values from the medium. */
+void ssc_pages_medium(struct ssc_drive *d);
+
+/* Commands (ssc_rw.c, ssc_pos.c, ssc_pages.c) */
+void ssc_tur(struct scstu_req *req);
+void ssc_read6(struct scstu_req *req);
+void ssc_write6(struct scstu_req *req);
+void ssc_write_filemarks(struct scstu_req *req);
+void ssc_space6(struct scstu_req *req);
+void ssc_space16(struct scstu_req *req);
+void ssc_locate10(struct scstu_req *req);
+void ssc_locate16(struct scstu_req *req);
+void ssc_read_position(struct scstu_req *req);
+void ssc_rewind(struct scstu_req *req);
+void ssc_erase(struct scstu_req *req);
+void ssc_load_unload(struct scstu_req *req);
+void ssc_format_medium(struct scstu_req *req);
+void ssc_prevent_allow(struct scstu_req *req);
+void ssc_read_block_limits(struct scstu_req *req);
+void ssc_report_density(struct scstu_req *req);
+void ssc_request_sense(struct scstu_req *req);
+
+/* ssc_pages.c: mode pages and VPD pages of the drive */
+int ssc_pages_init(struct scstu_dev *dev);
+extern const struct spc_vpd_page ssc_vpd_pages[];
+extern const unsigned int ssc_nr_vpd_pages;
 
 /*
  * Tape services, called by the tape core with drive->lock held.

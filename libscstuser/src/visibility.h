@@ -14,6 +14,7 @@
 #include "scstuser_changer.h"
 #include "scstuser_harness.h"
 #include "scstuser_glib.h"
+#include "scstuser_tape.h"
 #pragma GCC visibility pop
 
 #endif /* SCSTU_VISIBILITY_H */
