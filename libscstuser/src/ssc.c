@@ -282,10 +282,9 @@ static void ssc_destroy(struct scstu_dev *dev)
 
 	if (!d)
 		return;
-	/*
-	 * Tape services (T2): ssc_crypto_free(d), ssc_mam_free(d),
-	 * ssc_log_free(d) go here.
-	 */
+	ssc_crypto_free(d);
+	ssc_mam_free(d);
+	ssc_log_free(d);
 	spc_dev_free(&d->spc);
 	pthread_mutex_destroy(&d->lock);
 	free(d->prevent_sess);
@@ -324,11 +323,8 @@ static int ssc_init(struct scstu_dev *dev, struct ssc_drive *d,
 		     tc->revision ? tc->revision : p->revision, tc->serial);
 	dev->class_priv = d;
 	dev->class_destroy = ssc_destroy;
-	/*
-	 * Tape services (T2): ssc_log_init(d), ssc_mam_init(d) and
-	 * ssc_crypto_init(d) go here (each 0 or -errno).
-	 */
-	return ssc_pages_init(dev) ?: spc_mode_start(dev, &d->spc.mode,
+	return ssc_log_init(d) ?: ssc_mam_init(d) ?: ssc_crypto_init(d) ?:
+	       ssc_pages_init(dev) ?: spc_mode_start(dev, &d->spc.mode,
 						     tc->mode_file);
 }
 
@@ -430,7 +426,7 @@ int scstu_tape_load(struct scstu_dev *dev, void *medium,
 	d->cnt.loads = 1;
 	d->total.loads++;
 	ssc_pages_medium(d);
-	/* Tape services (T2): ssc_mam_loaded(d) goes here. */
+	ssc_mam_loaded(d);
 	pthread_mutex_unlock(&d->lock);
 	/* NOT READY TO READY CHANGE, MEDIUM MAY HAVE CHANGED */
 	scstu_dev_raise_ua(dev, 0x28, 0x00, SCSTU_NO_SESSION);
@@ -456,8 +452,8 @@ int scstu_tape_eject(struct scstu_dev *dev, bool force, void **medium)
 		if (ssc_sync(d))
 			scstu_log(SCSTU_LOG_ERR, "%s: sync at forced eject "
 				  "failed", dev->name);
-		/* Tape services (T2): ssc_mam_unloading(d) and
-		 * ssc_crypto_unloading(d) go here. */
+		ssc_mam_unloading(d);
+		ssc_crypto_unloading(d);
 	}
 	if (medium)
 		*medium = d->medium;
@@ -482,7 +478,7 @@ void scstu_tape_get_status(struct scstu_dev *dev,
 	pthread_mutex_lock(&d->lock);
 	st->state = d->state;
 	st->prevent = d->prevent;
-	/* Tape services (T2): st->encrypting from the crypto state. */
+	st->encrypting = ssc_crypto_active(d);
 	st->partition = d->part;
 	st->position = d->obj;
 	if (d->state == SCSTU_TAPE_LOADED)

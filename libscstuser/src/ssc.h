@@ -225,6 +225,8 @@ const struct scstu_tape_key *ssc_crypto_wkey(struct ssc_drive *d,
 					     uint64_t session);
 const struct scstu_tape_key *ssc_crypto_rkey(struct ssc_drive *d,
 					     uint64_t session);
+/* Some nexus writes encrypted (scstu_tape_get_status()). */
+bool ssc_crypto_active(struct ssc_drive *d);
 void ssc_security_in(struct scstu_req *req);
 void ssc_security_out(struct scstu_req *req);
 

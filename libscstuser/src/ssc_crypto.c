@@ -162,6 +162,19 @@ const struct scstu_tape_key *ssc_crypto_rkey(struct ssc_drive *d,
 	       &s->key : NULL;
 }
 
+bool ssc_crypto_active(struct ssc_drive *d)
+{
+	struct ssc_crypto *c = crypto_of(d);
+	unsigned int i;
+
+	if (c->all && c->all->emode == EM_ENCRYPT)
+		return true;
+	for (i = 0; i < c->nr; i++)
+		if (c->nx[i].own && c->nx[i].own->emode == EM_ENCRYPT)
+			return true;
+	return false;
+}
+
 void ssc_crypto_unloading(struct ssc_drive *d)
 {
 	struct ssc_crypto *c = crypto_of(d);

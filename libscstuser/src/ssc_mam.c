@@ -418,7 +418,7 @@ static bool computed(struct ssc_drive *d, const struct mam_def *df,
 		return true;
 	case 0x0006:
 	case 0x0405:
-		out_u(o, df->id, svc_density(&d->media), 1);
+		out_u(o, df->id, ssc_density_code(&d->media), 1);
 		return true;
 	case 0x0220:
 	case 0x0221:

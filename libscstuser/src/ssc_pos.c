@@ -328,7 +328,7 @@ static void thread(struct ssc_drive *d)
 		memset(&d->cnt, 0, sizeof(d->cnt));
 		d->cnt.loads = 1;
 		d->total.loads++;
-		/* Tape services (T2): ssc_mam_loaded(d) goes here. */
+		ssc_mam_loaded(d);
 	}
 	d->state = SCSTU_TAPE_LOADED;
 	d->held = false;
@@ -375,16 +375,15 @@ void ssc_load_unload(struct scstu_req *req)
 			scstu_dev_raise_ua(req->dev, 0x28, 0x00, req->session);
 	} else if (load || hold) {
 		/* hold position: present, MAM readable, not threaded */
-		if (threaded) {
-			/* Tape services (T2): ssc_mam_unloading(d). */
-		}
+		if (threaded)
+			ssc_mam_unloading(d);
 		d->state = SCSTU_TAPE_LOADED;
 		d->held = true;
 		ssc_set_pos(d, 0, 0);
 	} else {
 		if (threaded) {
-			/* Tape services (T2): ssc_mam_unloading(d),
-			 * ssc_crypto_unloading(d). */
+			ssc_mam_unloading(d);
+			ssc_crypto_unloading(d);
 		}
 		d->state = SCSTU_TAPE_EJECTED;
 		d->held = false;

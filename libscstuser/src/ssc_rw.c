@@ -77,8 +77,8 @@ static bool read_one(struct scstu_req *req, void *buf, uint32_t max,
 	struct ssc_drive *d = ssc_of(req->dev);
 	int ret;
 
-	/* Tape services (T2): key = ssc_crypto_rkey(d, req->session). */
-	ret = d->mops->read(d->medium, d->part, d->obj, buf, max, NULL, o);
+	ret = d->mops->read(d->medium, d->part, d->obj, buf, max,
+			    ssc_crypto_rkey(d, req->session), o);
 	if (ret < 0) {
 		skip_bad(d);
 		ssc_medium_error_info(req, ret, false, info, resid);
@@ -182,8 +182,7 @@ static bool write_one(struct scstu_req *req, const void *buf, uint32_t len,
 	struct ssc_drive *d = ssc_of(req->dev);
 	struct scstu_tape_wopts w = {
 		.compress = d->compress,
-		/* Tape services (T2): ssc_crypto_wkey(d, req->session) */
-		.key = NULL,
+		.key = ssc_crypto_wkey(d, req->session),
 	};
 	int ret;
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Helpers of the tape services (log pages, MAM, encryption): replies
- * cut to the allocation length, the medium's readiness, density and
- * space (ssc_svc.h).
+ * cut to the allocation length, the medium's readiness and space
+ * (ssc_svc.h).
  */
 #include <string.h>
 #include "ssc_svc.h"
@@ -20,20 +20,6 @@ bool svc_loaded(struct scstu_req *req, struct ssc_drive *d)
 	/* MEDIUM NOT PRESENT */
 	scstu_req_check(req, SCSTU_NOT_READY, 0x3a, 0x00);
 	return false;
-}
-
-/* LTO-1..9 density codes (SSC-4 / LTO format specifications) */
-static const uint8_t lto_density[10] = {
-	0x00, 0x40, 0x42, 0x44, 0x46, 0x58, 0x5a, 0x5c, 0x5e, 0x60,
-};
-
-uint8_t svc_density(const struct scstu_tape_media *m)
-{
-	if (m->cleaning || m->generation > 9)
-		return 0;
-	if (m->type_m)
-		return 0x5d;		/* LTO-7 Type M (M8) */
-	return lto_density[m->generation];
 }
 
 unsigned int svc_nr_parts(struct ssc_drive *d)

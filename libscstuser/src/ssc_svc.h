@@ -16,8 +16,6 @@ void svc_reply(struct scstu_req *req, const void *buf, size_t len,
 	       uint32_t alloc);
 /* The drive holds a loaded medium; else NOT READY 3A/00 and false. */
 bool svc_loaded(struct scstu_req *req, struct ssc_drive *d);
-/* LTO density code of a medium (the format it was written in). */
-uint8_t svc_density(const struct scstu_tape_media *m);
 /* Capacity and use of partition part in bytes (0 if no medium). */
 void svc_space(struct ssc_drive *d, unsigned int part, uint64_t *cap,
 	       uint64_t *used);

@@ -9,8 +9,8 @@
  * VERIFY of FORMAT MEDIUM, BAM of LOCATE(16), a SPACE(16) parameter
  * list, LLBAA of MODE SENSE(10).
  *
- * Tape services (LOG SENSE/SELECT, READ/WRITE ATTRIBUTE, SECURITY
- * PROTOCOL IN/OUT) join this table from ssc_log.c, ssc_mam.c and
+ * The tape services' commands (LOG SENSE/SELECT, READ/WRITE
+ * ATTRIBUTE, SECURITY PROTOCOL IN/OUT) run in ssc_log.c, ssc_mam.c and
  * ssc_crypto.c.
  */
 #include "ssc.h"
@@ -19,6 +19,9 @@
 #define FF4	0xff, 0xff, 0xff, 0xff
 #define FF8	FF4, FF4
 #define RP(sa)	{ 0x34, sa, 0, 0, 0, 0, 0, 0xff, 0xff, CTL }
+#define RA(sa)	{ 0x8c, sa, SPC_CMD_SA, 16, ssc_read_attribute, NULL, 0, \
+		  { 0x8c, sa, 0, 0, 0, 0xff, 0, 0xff, 0xff, 0xff, FF4, \
+		    0x01, CTL } }		/* READ ATTRIBUTE */
 
 static const struct spc_cmd ssc_cmds[] = {
 	{ 0x00, 0, 0, 6, ssc_tur, NULL, 0,		/* TEST UNIT READY */
@@ -67,6 +70,10 @@ static const struct spc_cmd ssc_cmds[] = {
 	  RP(0x08) },			/* READ POSITION extended */
 	{ 0x44, 0, 0, 10, ssc_report_density, NULL, 0,	/* REPORT DENSITY */
 	  { 0x44, 0x03, 0, 0, 0, 0, 0, 0xff, 0xff, CTL } },
+	{ 0x4c, 0, 0, 10, ssc_log_select, NULL, 0,	/* LOG SELECT */
+	  { 0x4c, 0x03, 0xff, 0xff, 0, 0, 0, 0xff, 0xff, CTL } },
+	{ 0x4d, 0, 0, 10, ssc_log_sense, NULL, 0,	/* LOG SENSE */
+	  { 0x4d, 0x03, 0xff, 0xff, 0, 0xff, 0xff, 0xff, 0xff, CTL } },
 	{ 0x55, 0, 0, 10, spc_mode_select, NULL, 0,	/* MODE SELECT(10) */
 	  { 0x55, 0x11, 0, 0, 0, 0, 0, 0xff, 0xff, CTL } },
 	{ 0x56, 0, 0, 10, NULL, NULL, 0,		/* RESERVE(10) */
@@ -75,14 +82,21 @@ static const struct spc_cmd ssc_cmds[] = {
 	  { 0x57, 0, 0, 0, 0, 0, 0, 0, 0, CTL } },
 	{ 0x5a, 0, 0, 10, spc_mode_sense, NULL, 0,	/* MODE SENSE(10) */
 	  { 0x5a, 0x08, 0xff, 0xff, 0, 0, 0, 0xff, 0xff, CTL } },
+	RA(0x00), RA(0x01), RA(0x02), RA(0x03), RA(0x05),
+	{ 0x8d, 0, 0, 16, ssc_write_attribute, NULL, 0,	/* WRITE ATTRIBUTE */
+	  { 0x8d, 0x01, 0, 0, 0, 0xff, 0, 0xff, 0, 0, FF4, 0, CTL } },
 	{ 0x91, 0, 0, 16, ssc_space16, NULL, 2000,	/* SPACE(16) */
 	  { 0x91, 0x0f, 0, 0, FF8, 0, 0, 0, CTL } },
 	{ 0x92, 0, 0, 16, ssc_locate16, NULL, 2000,	/* LOCATE(16) */
 	  { 0x92, 0x3b, 0, 0xff, FF8, 0, 0, 0, CTL } },
 	{ 0xa0, 0, 0, 12, NULL, NULL, 0,		/* REPORT LUNS */
 	  { 0xa0, 0, 0xff, 0, 0, 0, FF4, 0, CTL } },
+	{ 0xa2, 0, 0, 12, ssc_security_in, NULL, 0,	/* SECURITY PROT. IN */
+	  { 0xa2, 0xff, 0xff, 0xff, 0x80, 0, FF4, 0, CTL } },
 	{ 0xa3, 0x0c, SPC_CMD_SA, 12, spc_rsoc, NULL, 0,
 	  { 0xa3, 0x0c, 0x87, 0xff, 0xff, 0xff, FF4, 0, CTL } },
+	{ 0xb5, 0, 0, 12, ssc_security_out, NULL, 0,	/* ... OUT */
+	  { 0xb5, 0xff, 0xff, 0xff, 0x80, 0, FF4, 0, CTL } },
 };
 
 const struct spc_cmd_table ssc_cmd_table = {
