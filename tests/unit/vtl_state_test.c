@@ -72,6 +72,7 @@ START_TEST(round_trip)
 
 	ck_assert_int_eq(load(), -ENOENT);
 	ck_assert_ptr_nonnull(msg);
+	g_free(msg);
 	ck_assert_int_eq(vtl_state_save(path, "lib0", three, 3, &msg), 0);
 	ck_assert_ptr_null(msg);
 	tmp = g_strdup_printf("%s.tmp", path);
