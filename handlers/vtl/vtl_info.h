@@ -19,6 +19,7 @@ enum vtl_where {
 	VTL_WHERE_SLOT = 1,
 	VTL_WHERE_MAILSLOT = 2,
 	VTL_WHERE_DRIVE = 3,
+	VTL_WHERE_PICKER = 4,		/* only during EXCHANGE MEDIUM */
 };
 
 struct vtl_cart_info {

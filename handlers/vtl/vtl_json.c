@@ -26,6 +26,8 @@ const char *vtl_where_name(enum vtl_where w)
 		return "mailslot";
 	case VTL_WHERE_DRIVE:
 		return "drive";
+	case VTL_WHERE_PICKER:
+		return "picker";
 	default:
 		return "shelf";
 	}
