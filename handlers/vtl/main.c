@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include <glib-unix.h>
+#include <scstuser_harness.h>
 
 #include "vtl_config.h"
 #include "vtl_ctl.h"
@@ -27,6 +28,9 @@ static void usage(FILE *f)
 		"      --rebuild-state   a corrupt state file is set aside and the\n"
 		"                        state rebuilt from the cartridges found\n"
 		"      --check           check the configuration and exit\n"
+		"      --no-kernel       serve the devices on the in-process harness\n"
+		"                        (no initiator sees them: tests of the\n"
+		"                        control socket and vtlctl without a kernel)\n"
 		"  -v, --verbose         log more (SCSTU_LOG=debug logs every command)\n"
 		"  -h, --help\n");
 }
@@ -43,6 +47,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "rebuild-state", no_argument, NULL, 'r' },
 		{ "check", no_argument, NULL, 'k' },
+		{ "no-kernel", no_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -67,6 +72,9 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			check = true;
+			break;
+		case 'n':
+			lo.harness = scstu_harness_new();
 			break;
 		case 'v':
 			if (scstu_log_get_level() < SCSTU_LOG_INFO)
@@ -104,7 +112,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	srv = vtl_ctl_server_new(cfg->socket, &vtl_lib_ctl_ops, lib, &msg);
-	if (!srv || vtl_lib_start(lib, &msg)) {
+	if (!srv || (!lo.harness && vtl_lib_start(lib, &msg))) {
 		fprintf(stderr, "scstu-vtl: %s\n", msg);
 		g_free(msg);
 		vtl_ctl_server_free(srv);
@@ -123,5 +131,7 @@ int main(int argc, char **argv)
 	vtl_lib_close(lib);
 	g_main_loop_unref(loop);
 	vtl_config_free(cfg);
+	if (lo.harness)
+		scstu_harness_free(lo.harness);
 	return 0;
 }

@@ -144,8 +144,17 @@ static void place_all(struct vtl_lib *l)
 	g_ptr_array_free(found, TRUE);
 }
 
+/* In the directory before this start (made is what make_carts made). */
+static bool cart_known(struct vtl_lib *l, GPtrArray *made, const char *bc)
+{
+	for (unsigned int i = 0; i < made->len; i++)
+		if (!strcmp(made->pdata[i], bc))
+			return false;
+	return cart_exists(l->cfg->dir, bc);
+}
+
 static int restore_state(struct vtl_lib *l, const struct vtl_lib_opts *o,
-			 char **msg)
+			 GPtrArray *made, char **msg)
 {
 	struct vtl_state_elem *se = NULL;
 	unsigned int nr = 0;
@@ -185,8 +194,8 @@ static int restore_state(struct vtl_lib *l, const struct vtl_lib_opts *o,
 	for (unsigned int i = 0; i < nr; i++) {
 		struct vtl_elem *e = vtl_elem_at(l, se[i].addr);
 
-		if (!cart_exists(l->cfg->dir, se[i].barcode)) {
-			scstu_log(SCSTU_LOG_WARN, "%s: cartridge %s of element 0x%04x is not in %s: dropped",
+		if (!cart_known(l, made, se[i].barcode)) {
+			scstu_log(SCSTU_LOG_WARN, "%s: cartridge %s of element 0x%04x was not in %s: dropped",
 				  l->state_path, se[i].barcode, se[i].addr,
 				  l->cfg->dir);
 			continue;
@@ -199,7 +208,7 @@ static int restore_state(struct vtl_lib *l, const struct vtl_lib_opts *o,
 	}
 	for (unsigned int i = 0; i < nr; i++) {
 		if (vtl_elem_at(l, se[i].addr) ||
-		    !cart_exists(l->cfg->dir, se[i].barcode))
+		    !cart_known(l, made, se[i].barcode))
 			continue;
 		scstu_log(SCSTU_LOG_WARN, "%s: element 0x%04x of cartridge %s is no longer configured",
 			  l->state_path, se[i].addr, se[i].barcode);
@@ -474,7 +483,7 @@ struct vtl_lib *vtl_lib_open(const struct vtl_config *cfg,
 	if (!ret)
 		ret = make_carts(l, made, msg);
 	if (!ret)
-		ret = restore_state(l, o, msg);
+		ret = restore_state(l, o, made, msg);
 	/* cartridges made now go into empty slots */
 	for (unsigned int i = 0; !ret && i < made->len; i++)
 		place_logged(l, made->pdata[i]);
