@@ -166,11 +166,15 @@ static char *get_str(struct parser *p, const struct ent *e)
 	return v;
 }
 
-/* GKeyFile has no inline comments: say so when one is the problem. */
-static const char *comment_hint(const char *v)
+/* As scstuadm's files: a '#' first or after a blank starts a comment. */
+static void strip_comment(char *s)
 {
-	return strstr(v, " #") || strstr(v, "\t#") ?
-		" (comments must be on lines of their own)" : "";
+	for (char *p = s; *p; p++) {
+		if (*p == '#' && (p == s || p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			break;
+		}
+	}
 }
 
 static bool name_valid(const char *s, size_t max)
@@ -381,8 +385,8 @@ static int library_key(struct parser *p, const struct ent *e, char *v)
 
 	if (!strcmp(k, "name")) {
 		if (!name_valid(v, VTL_NAME_MAX) || strchr(v, '.'))
-			return fail(p, e->line, "name '%s': 1 to %d characters A-Z a-z 0-9 - _, starting with a letter or digit%s",
-				    v, VTL_NAME_MAX, comment_hint(v));
+			return fail(p, e->line, "name '%s': 1 to %d characters A-Z a-z 0-9 - _, starting with a letter or digit",
+				    v, VTL_NAME_MAX);
 		c->name = g_strdup(v);
 	} else if (!strcmp(k, "dir") || !strcmp(k, "socket")) {
 		if (v[0] != '/')
@@ -396,25 +400,25 @@ static int library_key(struct parser *p, const struct ent *e, char *v)
 			c->socket = g_strdup(v);
 	} else if (!strcmp(k, "serial")) {
 		if (!name_valid(v, 32))
-			return fail(p, e->line, "serial '%s': 1 to 32 characters A-Z a-z 0-9 - _ .%s",
-				    v, comment_hint(v));
+			return fail(p, e->line, "serial '%s': 1 to 32 characters A-Z a-z 0-9 - _ .",
+				    v);
 		c->serial = g_strdup(v);
 	} else if (!strcmp(k, "slots")) {
 		if (!parse_uint(v, 1, VTL_MAX_SLOTS, &c->slots))
-			return fail(p, e->line, "slots '%s': a number from 1 to %d%s",
-				    v, VTL_MAX_SLOTS, comment_hint(v));
+			return fail(p, e->line, "slots '%s': a number from 1 to %d",
+				    v, VTL_MAX_SLOTS);
 	} else if (!strcmp(k, "mailslots")) {
 		if (!parse_uint(v, 0, VTL_MAX_MAILSLOTS, &c->mailslots))
-			return fail(p, e->line, "mailslots '%s': a number from 0 to %d%s",
-				    v, VTL_MAX_MAILSLOTS, comment_hint(v));
+			return fail(p, e->line, "mailslots '%s': a number from 0 to %d",
+				    v, VTL_MAX_MAILSLOTS);
 	} else if (!strcmp(k, "compression")) {
 		if (!strcmp(v, "lz4"))
 			c->compress = VTL_COMPRESS_LZ4;
 		else if (!strcmp(v, "zstd"))
 			c->compress = VTL_COMPRESS_ZSTD;
 		else
-			return fail(p, e->line, "compression '%s': lz4 or zstd%s",
-				    v, comment_hint(v));
+			return fail(p, e->line, "compression '%s': lz4 or zstd",
+				    v);
 	} else {
 		return fail(p, e->line, "unknown key '%s' in [library] (known: name, dir, socket, serial, slots, mailslots, compression)",
 			    k);
@@ -429,19 +433,19 @@ static int drive_key(struct parser *p, const struct ent *e, char *v,
 
 	if (!strcmp(k, "personality")) {
 		if (!personality_valid(v))
-			return fail(p, e->line, "personality '%s': one of ibm-lto5..ibm-lto9, hp-lto5..hp-lto9%s",
-				    v, comment_hint(v));
+			return fail(p, e->line, "personality '%s': one of ibm-lto5..ibm-lto9, hp-lto5..hp-lto9",
+				    v);
 		g_free(d->personality);
 		d->personality = g_strdup(v);
 	} else if (!strcmp(k, "serial")) {
 		if (!name_valid(v, 32))
-			return fail(p, e->line, "serial '%s': 1 to 32 characters A-Z a-z 0-9 - _ .%s",
-				    v, comment_hint(v));
+			return fail(p, e->line, "serial '%s': 1 to 32 characters A-Z a-z 0-9 - _ .",
+				    v);
 		d->serial = g_strdup(v);
 	} else if (!strcmp(k, "revision")) {
 		if (!name_valid(v, 4))
-			return fail(p, e->line, "revision '%s': 1 to 4 characters A-Z a-z 0-9%s",
-				    v, comment_hint(v));
+			return fail(p, e->line, "revision '%s': 1 to 4 characters A-Z a-z 0-9",
+				    v);
 		d->revision = g_strdup(v);
 	} else {
 		return fail(p, e->line, "unknown key '%s' in [%s] (known: personality, serial, revision)",
@@ -467,8 +471,8 @@ static int cartridges_key(struct parser *p, const struct ent *e, char *v)
 	} else if (!strcmp(e->key, "capacity")) {
 		if (!vtl_parse_size(v, &c->capacity) ||
 		    c->capacity < (1ULL << 20))
-			return fail(p, e->line, "capacity '%s': a size of at least 1M (a number with K, M, G or T)%s",
-				    v, comment_hint(v));
+			return fail(p, e->line, "capacity '%s': a size of at least 1M (a number with K, M, G or T)",
+				    v);
 	} else {
 		return fail(p, e->line, "unknown key '%s' in [cartridges] (known: create, capacity)",
 			    e->key);
@@ -547,6 +551,7 @@ static int apply(struct parser *p)
 			v = get_str(p, e);
 			if (!v)
 				return -EINVAL;
+			strip_comment(v);
 			g_strstrip(v);
 		}
 		if (!strcmp(e->group, "library"))

@@ -69,7 +69,7 @@ START_TEST(full)
 		"  dir = /srv/tapes/lib1  \n"
 		"socket = /tmp/x/lib1.sock\n"
 		"serial = CH0001\n"
-		"slots = 100\n"
+		"slots = 100	# a comment after a blank\n"
 		"mailslots = 0\n"
 		"compression = zstd\n"
 		"[drive 1]\n"
@@ -80,7 +80,7 @@ START_TEST(full)
 		"personality = ibm-lto9\n"
 		"serial = 1013000001\n"
 		"[cartridges]\n"
-		"create = E01000L8-E01002L8, CLN001L1 W00001LX\n"
+		"create = E01000L8-E01002L8, CLN001L1 W00001LX  # five\n"
 		"capacity = 512M\n"), 0);
 	ck_assert_str_eq(cfg->name, "lib_1");
 	ck_assert_str_eq(cfg->dir, "/srv/tapes/lib1");
@@ -259,8 +259,10 @@ END_TEST
 
 START_TEST(value_errors)
 {
-	BAD("[library]\nname = lib0   # the name\n[drive 0]\n",
-	    "t.conf:2: name 'lib0   # the name': 1 to 48 characters A-Z a-z 0-9 - _, starting with a letter or digit (comments must be on lines of their own)");
+	BAD("[library]\nname =   # no name\n[drive 0]\n",
+	    "t.conf:2: name '': 1 to 48 characters A-Z a-z 0-9 - _, starting with a letter or digit");
+	BAD("[library]\nname = lib0#x\n[drive 0]\n",
+	    "t.conf:2: name 'lib0#x': 1 to 48 characters A-Z a-z 0-9 - _, starting with a letter or digit");
 	BAD("[library]\nname = -x\n[drive 0]\n",
 	    "t.conf:2: name '-x': 1 to 48 characters A-Z a-z 0-9 - _, starting with a letter or digit");
 	BAD("[library]\nname = a.b\n[drive 0]\n",
