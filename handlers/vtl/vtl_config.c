@@ -214,11 +214,13 @@ bool vtl_parse_size(const char *s, uint64_t *out)
 	v = g_ascii_strtoull(s, &end, 10);
 	if (errno)
 		return false;
-	switch (*end) {
-	case 'K': case 'k': shift = 10; end++; break;
-	case 'M': case 'm': shift = 20; end++; break;
-	case 'G': case 'g': shift = 30; end++; break;
-	case 'T': case 't': shift = 40; end++; break;
+	if (*end) {
+		const char *u = strchr("KMGT", g_ascii_toupper(*end));
+
+		if (!u || !*u)
+			return false;
+		shift = 10 * (u - "KMGT" + 1);
+		end++;
 	}
 	if (*end || (v << shift) >> shift != v)
 		return false;

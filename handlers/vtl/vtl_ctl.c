@@ -108,11 +108,11 @@ static char *check_members(JsonObject *o, const char *cmd, bool takes_args,
 			else
 				a->barcode = json_node_get_string(v);
 		} else if (!strcmp(name, "mailslot")) {
-			gint64 m;
+			bool is_int = is_val &&
+				json_node_get_value_type(v) == G_TYPE_INT64;
+			gint64 m = is_int ? json_node_get_int(v) : -1;
 
-			if (!is_val ||
-			    json_node_get_value_type(v) != G_TYPE_INT64 ||
-			    (m = json_node_get_int(v)) < 0 || m > 65535)
+			if (m < 0 || m > 65535)
 				err = g_strdup("mailslot must be a number from 0");
 			else
 				a->mailslot = m;

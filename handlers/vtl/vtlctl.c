@@ -147,9 +147,9 @@ static int call(const struct vtl_config *cfg, JsonNode *req,
 		die(msg);
 		goto out;
 	}
-	if (!json_parser_load_from_data(p, reply, -1, NULL) ||
-	    !(root = json_parser_get_root(p)) ||
-	    !JSON_NODE_HOLDS_OBJECT(root)) {
+	root = json_parser_load_from_data(p, reply, -1, NULL) ?
+		json_parser_get_root(p) : NULL;
+	if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
 		die("the daemon's reply is not JSON");
 		goto out;
 	}
