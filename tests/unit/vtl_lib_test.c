@@ -531,6 +531,110 @@ START_TEST(bad_create_type)
 }
 END_TEST
 
+START_TEST(exchange_through_picker)
+{
+	/* swap slots 0 and 1: three moves through the picker */
+	uint8_t cdb[12] = { 0xa6, 0, 0, 0, 0x10, 0x00, 0x10, 0x01,
+			    0x10, 0x00 };
+	struct scstu_element e;
+
+	ck_assert_int_eq(run(vtl_lib_changer(lib), cdb, 12, SCSTU_DIR_NONE,
+			     NULL, 0), SCSTU_GOOD);
+	expect_at("E01000L8", VTL_WHERE_SLOT, 0x1001);
+	expect_at("E01001L8", VTL_WHERE_SLOT, 0x1000);
+	element(0x0001, &e);
+	ck_assert(!e.full);
+	/* slot 2 -> slot 3, whose cartridge goes to slot 4 */
+	cdb[5] = 0x02;
+	cdb[7] = 0x03;
+	cdb[9] = 0x04;
+	ck_assert_int_eq(run(vtl_lib_changer(lib), cdb, 12, SCSTU_DIR_NONE,
+			     NULL, 0), SCSTU_GOOD);
+	expect_at("E01002L8", VTL_WHERE_SLOT, 0x1003);
+	expect_at("E01003L8", VTL_WHERE_SLOT, 0x1004);
+	vtl_lib_close(lib);
+	lib = NULL;
+	start();
+	expect_at("E01000L8", VTL_WHERE_SLOT, 0x1001);
+	expect_at("E01003L8", VTL_WHERE_SLOT, 0x1004);
+}
+END_TEST
+
+START_TEST(prevented_import_export)
+{
+	uint8_t prevent[6] = { 0x1e, 0, 0, 0, 1, 0 };
+	GArray *a = g_array_new(FALSE, TRUE, sizeof(struct vtl_cart_info));
+	char *msg = NULL;
+
+	ck_assert_int_eq(move(0x1000, 0x0010), SCSTU_GOOD);
+	ck_assert_int_eq(vtl_lib_create_cart(cfg, "S00003L8", NULL, 0, &msg),
+			 0);
+	ck_assert_int_eq(run(vtl_lib_changer(lib), prevent, 6,
+			     SCSTU_DIR_NONE, NULL, 0), SCSTU_GOOD);
+	ck_assert_int_eq(vtl_lib_ctl_ops.import(lib, "S00003L8", 1, a, &msg),
+			 -EPERM);
+	ck_assert_str_eq(msg, "mailslot 1: medium removal is prevented");
+	g_free(msg);
+	ck_assert_int_eq(vtl_lib_ctl_ops.export(lib, NULL, -1, a, &msg),
+			 -EPERM);
+	ck_assert_str_eq(msg, "mailslot 0: medium removal is prevented");
+	g_free(msg);
+	ck_assert_uint_eq(a->len, 0);
+	expect_at("S00003L8", VTL_WHERE_SHELF, 0);
+	expect_at("E01000L8", VTL_WHERE_MAILSLOT, 0x0010);
+	prevent[4] = 0;
+	ck_assert_int_eq(run(vtl_lib_changer(lib), prevent, 6,
+			     SCSTU_DIR_NONE, NULL, 0), SCSTU_GOOD);
+	ck_assert_int_eq(vtl_lib_ctl_ops.export(lib, "E01000L8", -1, a,
+						&msg), 0);
+	expect_at("E01000L8", VTL_WHERE_SHELF, 0);
+	g_array_free(a, TRUE);
+}
+END_TEST
+
+static GString *logged;
+
+static void capture(enum scstu_log_level level, const char *msg)
+{
+	(void)level;
+	g_string_append_printf(logged, "%s\n", msg);
+}
+
+START_TEST(corrupt_cartridge_in_drive)
+{
+	char *meta = g_build_filename(dir, "E01001L8", "meta", NULL);
+	char junk[8192];
+	GArray *a;
+
+	ck_assert_int_eq(move(0x1001, 0x0100), SCSTU_GOOD);
+	vtl_lib_close(lib);
+	lib = NULL;
+	memset(junk, 0xa5, sizeof(junk));
+	ck_assert(g_file_set_contents(meta, junk, sizeof(junk), NULL));
+	/* the library starts; the drive is empty, the element full */
+	logged = g_string_new(NULL);
+	scstu_log_set_fn(capture);
+	start();
+	ck_assert_int_eq(drive_state(0), SCSTU_TAPE_EMPTY);
+	expect_at("E01001L8", VTL_WHERE_DRIVE, 0x0100);
+	a = list();
+	ck_assert_str_ne(find(a, "E01001L8")->error, "");
+	g_array_free(a, TRUE);
+	/* the robot can take it out, and cannot load it again */
+	ck_assert_int_eq(move(0x0100, 0x1001), SCSTU_GOOD);
+	ck_assert_int_eq(move(0x1001, 0x0101), SCSTU_CHECK_CONDITION);
+	expect_sense(SCSTU_HARDWARE_ERROR, 0x53, 0x00);
+	expect_at("E01001L8", VTL_WHERE_SLOT, 0x1001);
+	scstu_log_set_fn(NULL);
+	ck_assert_ptr_nonnull(strstr(logged->str,
+		"tl-d0: cannot reload E01001L8: "));
+	ck_assert_ptr_nonnull(strstr(logged->str,
+		"tl-d1: cannot load E01001L8: "));
+	g_string_free(logged, TRUE);
+	g_free(meta);
+}
+END_TEST
+
 static Suite *vtl_lib_suite(void)
 {
 	Suite *s = suite_create("vtl_lib");
@@ -546,6 +650,9 @@ static Suite *vtl_lib_suite(void)
 	tcase_add_test(tc, corrupt_state);
 	tcase_add_test(tc, state_with_missing_cartridge);
 	tcase_add_test(tc, bad_create_type);
+	tcase_add_test(tc, exchange_through_picker);
+	tcase_add_test(tc, prevented_import_export);
+	tcase_add_test(tc, corrupt_cartridge_in_drive);
 	suite_add_tcase(s, tc);
 	return s;
 }
