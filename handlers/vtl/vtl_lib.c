@@ -200,18 +200,24 @@ static int restore_state(struct vtl_lib *l, const struct vtl_lib_opts *o,
 				  l->cfg->dir);
 			continue;
 		}
-		if (!e)
-			continue;	/* the library shrank: placed below */
+		if (!e || e->type == SCSTU_ELEM_TRANSPORT)
+			continue;	/* placed below */
 		e->full = true;
 		e->source = se[i].source;
 		g_strlcpy(e->barcode, se[i].barcode, sizeof(e->barcode));
 	}
+	/*
+	 * Cartridges of elements no longer configured (the library shrank)
+	 * or in the picker (a crash during EXCHANGE MEDIUM): to a free slot.
+	 */
 	for (unsigned int i = 0; i < nr; i++) {
-		if (vtl_elem_at(l, se[i].addr) ||
+		struct vtl_elem *e = vtl_elem_at(l, se[i].addr);
+
+		if ((e && e->type != SCSTU_ELEM_TRANSPORT) ||
 		    !cart_known(l, made, se[i].barcode))
 			continue;
-		scstu_log(SCSTU_LOG_WARN, "%s: element 0x%04x of cartridge %s is no longer configured",
-			  l->state_path, se[i].addr, se[i].barcode);
+		scstu_log(SCSTU_LOG_WARN, "%s: cartridge %s of element 0x%04x goes to a free slot",
+			  l->state_path, se[i].barcode, se[i].addr);
 		place_logged(l, se[i].barcode);
 	}
 	g_free(se);

@@ -635,6 +635,28 @@ START_TEST(corrupt_cartridge_in_drive)
 }
 END_TEST
 
+START_TEST(state_of_a_smaller_library)
+{
+	char *path = g_build_filename(dir, VTL_STATE_FILE, NULL), *msg = NULL;
+	const struct vtl_state_elem se[] = {
+		{ .addr = 0x0001, .barcode = "E01000L8" },	/* picker */
+		{ .addr = 0x1100, .barcode = "E01001L8" },	/* slot 256 */
+		{ .addr = 0x0105, .barcode = "E01002L8" },	/* drive 5 */
+		{ .addr = 0x1003, .barcode = "E01003L8" },
+	};
+
+	vtl_lib_close(lib);
+	lib = NULL;
+	ck_assert_int_eq(vtl_state_save(path, "tl", se, 4, &msg), 0);
+	start();
+	expect_at("E01003L8", VTL_WHERE_SLOT, 0x1003);
+	expect_at("E01000L8", VTL_WHERE_SLOT, 0x1000);
+	expect_at("E01001L8", VTL_WHERE_SLOT, 0x1001);
+	expect_at("E01002L8", VTL_WHERE_SLOT, 0x1002);
+	g_free(path);
+}
+END_TEST
+
 static Suite *vtl_lib_suite(void)
 {
 	Suite *s = suite_create("vtl_lib");
@@ -653,6 +675,7 @@ static Suite *vtl_lib_suite(void)
 	tcase_add_test(tc, exchange_through_picker);
 	tcase_add_test(tc, prevented_import_export);
 	tcase_add_test(tc, corrupt_cartridge_in_drive);
+	tcase_add_test(tc, state_of_a_smaller_library);
 	suite_add_tcase(s, tc);
 	return s;
 }
