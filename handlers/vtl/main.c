@@ -54,10 +54,10 @@ int main(int argc, char **argv)
 	};
 	struct vtl_lib_opts lo = { 0 };
 	const char *file = NULL;
-	struct vtl_ctl_server *srv;
+	struct vtl_ctl_server *srv = NULL;
 	struct vtl_config *cfg;
 	struct vtl_lib *lib;
-	bool check = false;
+	bool check = false, no_kernel = false;
 	GMainLoop *loop;
 	char *msg = NULL;
 	int c;
@@ -74,7 +74,7 @@ int main(int argc, char **argv)
 			check = true;
 			break;
 		case 'n':
-			lo.harness = scstu_harness_new();
+			no_kernel = true;
 			break;
 		case 'v':
 			if (scstu_log_get_level() < SCSTU_LOG_INFO)
@@ -104,22 +104,14 @@ int main(int argc, char **argv)
 		vtl_config_free(cfg);
 		return 0;
 	}
+	if (no_kernel)
+		lo.harness = scstu_harness_new();
 	lib = vtl_lib_open(cfg, &lo, &msg);
-	if (!lib) {
-		fprintf(stderr, "scstu-vtl: %s\n", msg);
-		g_free(msg);
-		vtl_config_free(cfg);
-		return 1;
-	}
+	if (!lib)
+		goto fail;
 	srv = vtl_ctl_server_new(cfg->socket, &vtl_lib_ctl_ops, lib, &msg);
-	if (!srv || (!lo.harness && vtl_lib_start(lib, &msg))) {
-		fprintf(stderr, "scstu-vtl: %s\n", msg);
-		g_free(msg);
-		vtl_ctl_server_free(srv);
-		vtl_lib_close(lib);
-		vtl_config_free(cfg);
-		return 1;
-	}
+	if (!srv || (!lo.harness && vtl_lib_start(lib, &msg)))
+		goto fail;
 	loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGINT, on_signal, loop);
 	g_unix_signal_add(SIGTERM, on_signal, loop);
@@ -134,4 +126,13 @@ int main(int argc, char **argv)
 	if (lo.harness)
 		scstu_harness_free(lo.harness);
 	return 0;
+fail:
+	fprintf(stderr, "scstu-vtl: %s\n", msg);
+	g_free(msg);
+	vtl_ctl_server_free(srv);
+	vtl_lib_close(lib);
+	if (lo.harness)
+		scstu_harness_free(lo.harness);
+	vtl_config_free(cfg);
+	return 1;
 }
