@@ -21,7 +21,7 @@ PACKAGES=(
 	check libglib2.0-dev liburing-dev libgoogle-perftools-dev linux-libc-dev
 	e2fsprogs util-linux procps valgrind
 	liblz4-dev libzstd-dev libssl-dev libisal-dev libjson-glib-dev
-	mt-st mtx tar stenc
+	mt-st mtx tar stenc bacula-sd
 )
 
 missing=()

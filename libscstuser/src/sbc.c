@@ -211,7 +211,6 @@ struct scstu_dev *scstu_disk_create(const struct scstu_dev_config *cfg,
 				    const struct scstu_ops *raw_ops)
 {
 	struct scstu_ops o = { .execute = sbc_execute };
-	struct scstu_dev_config c;
 	struct scstu_dev *dev;
 	struct sbc_dev *sd;
 	int ret;
@@ -233,27 +232,15 @@ struct scstu_dev *scstu_disk_create(const struct scstu_dev_config *cfg,
 	}
 	o.attach = spc_attach;
 	o.detach = spc_detach;
-	c = *cfg;
-	c.type = SCSTU_TYPE_DISK;
 	sd = calloc(1, sizeof(*sd));
 	if (!sd) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	dev = scstu_dev_create(&c, &o);
-	if (!dev) {
-		ret = errno;
-		free(sd);
-		errno = ret;
+	dev = spc_class_create(cfg, SCSTU_TYPE_DISK, 0, 0, &o, sd);
+	if (!dev)
 		return NULL;
-	}
-	ret = sbc_init(dev, sd, dc, ops, raw_ops);
-	if (ret) {
-		scstu_dev_destroy(dev);
-		errno = -ret;
-		return NULL;
-	}
-	return dev;
+	return spc_class_ready(dev, sbc_init(dev, sd, dc, ops, raw_ops));
 }
 
 int scstu_disk_set_capacity(struct scstu_dev *dev, uint64_t nr_blocks)

@@ -321,10 +321,8 @@ struct scstu_dev *scstu_changer_create(const struct scstu_dev_config *cfg,
 				       const struct scstu_ops *raw_ops)
 {
 	struct scstu_ops o = { .execute = smc_execute };
-	struct scstu_dev_config c;
 	struct scstu_dev *dev;
 	struct smc_dev *sd;
-	int ret;
 
 	if (!cfg || !cc || !ops || !ops->move ||
 	    (raw_ops && raw_ops->execute)) {
@@ -338,26 +336,15 @@ struct scstu_dev *scstu_changer_create(const struct scstu_dev_config *cfg,
 	o.reset = smc_reset;
 	o.attach = spc_attach;
 	o.detach = smc_detach;
-	c = *cfg;
-	c.type = SCSTU_TYPE_CHANGER;
-	c.flags &= ~SCSTU_DEV_REQUEST_SENSE;	/* the kernel answers it */
 	sd = calloc(1, sizeof(*sd));
 	if (!sd) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	dev = scstu_dev_create(&c, &o);
-	if (!dev) {
-		ret = errno;
-		free(sd);
-		errno = ret;
+	/* the kernel answers REQUEST SENSE */
+	dev = spc_class_create(cfg, SCSTU_TYPE_CHANGER, 0,
+			       SCSTU_DEV_REQUEST_SENSE, &o, sd);
+	if (!dev)
 		return NULL;
-	}
-	ret = smc_init(dev, sd, cc, ops, raw_ops);
-	if (ret) {
-		scstu_dev_destroy(dev);
-		errno = -ret;
-		return NULL;
-	}
-	return dev;
+	return spc_class_ready(dev, smc_init(dev, sd, cc, ops, raw_ops));
 }

@@ -166,6 +166,19 @@ void spc_dev_init(struct scstu_dev *dev, struct spc_dev *sd,
 		  const char *vendor, const char *product,
 		  const char *revision, const char *serial);
 void spc_dev_free(struct spc_dev *sd);
+/*
+ * Creating a device of a class, in two steps around the class's init:
+ * spc_class_create() is scstu_dev_create() with the class's type, flags
+ * (set, then clear) and ops; on failure it frees priv (the class state,
+ * not yet attached) and returns NULL with errno kept. spc_class_ready()
+ * takes the init's result: 0 gives dev, -errno destroys dev and returns
+ * NULL with errno set.
+ */
+struct scstu_dev *spc_class_create(const struct scstu_dev_config *cfg,
+				   uint8_t type, unsigned int set_flags,
+				   unsigned int clear_flags,
+				   const struct scstu_ops *ops, void *priv);
+struct scstu_dev *spc_class_ready(struct scstu_dev *dev, int ret);
 /* ops.attach / ops.detach of a class: remember the relative port. */
 void spc_attach(struct scstu_dev *dev, const struct scstu_nexus *nx);
 void spc_detach(struct scstu_dev *dev, const struct scstu_nexus *nx);

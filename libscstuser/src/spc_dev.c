@@ -118,3 +118,32 @@ uint16_t spc_rel_port(struct scstu_dev *dev, uint64_t session)
 	pthread_mutex_unlock(&sd->rtp_lock);
 	return port;
 }
+
+struct scstu_dev *spc_class_create(const struct scstu_dev_config *cfg,
+				   uint8_t type, unsigned int set_flags,
+				   unsigned int clear_flags,
+				   const struct scstu_ops *ops, void *priv)
+{
+	struct scstu_dev_config c = *cfg;
+	struct scstu_dev *dev;
+	int err;
+
+	c.type = type;
+	c.flags = (c.flags | set_flags) & ~clear_flags;
+	dev = scstu_dev_create(&c, ops);
+	if (!dev) {
+		err = errno;
+		free(priv);
+		errno = err;
+	}
+	return dev;
+}
+
+struct scstu_dev *spc_class_ready(struct scstu_dev *dev, int ret)
+{
+	if (!ret)
+		return dev;
+	scstu_dev_destroy(dev);
+	errno = -ret;
+	return NULL;
+}

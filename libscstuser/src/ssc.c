@@ -336,10 +336,8 @@ struct scstu_dev *scstu_tape_create(const struct scstu_dev_config *cfg,
 	static const struct scstu_tape_config def_tc;
 	struct scstu_ops o = { .execute = ssc_execute };
 	const struct ssc_person *p;
-	struct scstu_dev_config c;
 	struct scstu_dev *dev;
 	struct ssc_drive *d;
-	int ret;
 
 	if (!tc)
 		tc = &def_tc;
@@ -357,29 +355,17 @@ struct scstu_dev *scstu_tape_create(const struct scstu_dev_config *cfg,
 	o.reset = ssc_reset;
 	o.attach = spc_attach;
 	o.detach = spc_detach;
-	c = *cfg;
-	c.type = SCSTU_TYPE_TAPE;
-	c.flags |= SCSTU_DEV_REQUEST_SENSE;
 	d = calloc(1, sizeof(*d));
 	if (!d) {
 		errno = ENOMEM;
 		return NULL;
 	}
 	d->person = p;
-	dev = scstu_dev_create(&c, &o);
-	if (!dev) {
-		ret = errno;
-		free(d);
-		errno = ret;
+	dev = spc_class_create(cfg, SCSTU_TYPE_TAPE, SCSTU_DEV_REQUEST_SENSE,
+			       0, &o, d);
+	if (!dev)
 		return NULL;
-	}
-	ret = ssc_init(dev, d, tc, tops, raw_ops);
-	if (ret) {
-		scstu_dev_destroy(dev);
-		errno = -ret;
-		return NULL;
-	}
-	return dev;
+	return spc_class_ready(dev, ssc_init(dev, d, tc, tops, raw_ops));
 }
 
 static bool mops_ok(const struct scstu_tape_medium_ops *m)
