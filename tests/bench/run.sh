@@ -18,7 +18,9 @@
 # SCSTU_BENCH_RAMP (1 s), SCSTU_BENCH_WORKLOADS, SCSTU_BENCH_FULL (0: the
 # QD 1 and write workloads only on scstu/user/tcmu), SCSTU_BENCH_BUSY_POLL (0),
 # SCSTU_BENCH_USER_NULL, SCSTU_VM_MEM (default here 4096), SCSTU_KVM=1,
-# SCSTU_BENCH_NATIVE (1: first run build/bench/native-disk on the host).
+# SCSTU_BENCH_NATIVE (1: first run build/bench/native-disk on the host,
+# then build/bench/cart-bench: SCSTU_BENCH_CART (1), SCSTU_BENCH_CART_MIB
+# (256), SCSTU_BENCH_CART_ROUNDS (5)).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -34,8 +36,18 @@ if [ "${SCSTU_BENCH_NATIVE:-1}" != 0 ]; then
 		"$ROOT/build/bench/native-disk" -c "$OUT/native.csv" \
 			>"$OUT/native.txt" 2>&1 || echo "bench: native-disk failed"
 		cat "$OUT/native.txt"
+		# a VTL cartridge behind the tape class vs plain write()/read(),
+		# on the filesystem of build/ (SCSTU_BENCH_CART=0 skips it)
+		if [ "${SCSTU_BENCH_CART:-1}" != 0 ]; then
+			"$ROOT/build/bench/cart-bench" -d "$ROOT/build/bench/cart-work.$$" \
+				-s "${SCSTU_BENCH_CART_MIB:-256}" \
+				-r "${SCSTU_BENCH_CART_ROUNDS:-5}" -c "$OUT/cart.csv" \
+				>"$OUT/cart.txt" 2>&1 || echo "bench: cart-bench failed"
+			{ echo "host load: $(cut -d' ' -f1-3 /proc/loadavg)"; cat "$OUT/cart.txt"; } |
+				tee "$OUT/cart.tmp" && mv "$OUT/cart.tmp" "$OUT/cart.txt"
+		fi
 	else
-		echo "bench: native-disk did not build, see $OUT/native-build.log"
+		echo "bench: native benches did not build, see $OUT/native-build.log"
 	fi
 fi
 
@@ -156,5 +168,6 @@ awk -F, -v json="$OUT/results.json" -v summary="$OUT/summary.csv" \
 		}
 	}' "$OUT/results.csv" | tee "$OUT/table.txt"
 [ -s "$OUT/native.txt" ] && { echo; cat "$OUT/native.txt"; } | tee -a "$OUT/table.txt"
+[ -s "$OUT/cart.txt" ] && { echo; cat "$OUT/cart.txt"; } | tee -a "$OUT/table.txt"
 grep -h '^!!' "$OUT/console.log" 2>/dev/null
 exit $rc
