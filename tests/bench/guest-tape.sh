@@ -23,14 +23,14 @@
 # lat_mean_us,clat_p99_us; lat is the mean time per 256 KiB command, no
 # p99), tape.info, vtl.log, tape-null.log.
 #
-# Environment: SCSTU_BENCH_TAPE_ROUNDS (3), SCSTU_BENCH_TAPE_MIB (128 per
+# Environment: SCSTU_BENCH_TAPE_ROUNDS (3), SCSTU_BENCH_TAPE_MIB (64 per
 # run), SCSTU_BENCH_USER_NULL (as guest.sh).
 . "$(dirname "$0")/../integration/lib.sh"
 set -u
 
 RES=$SCSTU_RESULTS
 ROUNDS=${SCSTU_BENCH_TAPE_ROUNDS:-3}
-MIB=${SCSTU_BENCH_TAPE_MIB:-128}
+MIB=${SCSTU_BENCH_TAPE_MIB:-64}
 N=$((MIB * 4))				# 256 KiB blocks per run
 CSV=$RES/tape.csv
 W=/tmp/tape-bench

@@ -14,7 +14,7 @@
 # tape (tests/bench/guest-tape.sh, after the others in the same boot): 256
 # KiB streaming write/read through st on a scstu-vtl drive vs the
 # userspace null disk, tape.csv and tape.txt; SCSTU_BENCH_TAPE_ROUNDS (3),
-# SCSTU_BENCH_TAPE_MIB (128).
+# SCSTU_BENCH_TAPE_MIB (64).
 #
 # Results: build/bench/<timestamp>/ (results.csv per round, summary.csv,
 # results.json, ratios.csv, table.txt, fio output, device settings, handler
