@@ -18,7 +18,12 @@
 # the fio terse output, <target>.info (device queue settings),
 # scsi_debug.params, handler logs, dmesg.
 #
-#   guest.sh [TARGET...]       default: all seven, in the order above
+#   guest.sh [TARGET...]       default: all seven, in the order above,
+#                              and "tape"
+#   tape                the tape bench, tests/bench/guest-tape.sh: 256 KiB
+#                       streaming through st on a scstu-vtl drive vs the
+#                       userspace null disk (run after the others, with
+#                       its own setup and teardown)
 #
 # The Foundation workloads (randread-4k-qd32, seqread-1m-qd8) run on every
 # target; the userspace-path ones (randread-4k-qd1, seqwrite-1m-qd8) only
@@ -334,9 +339,20 @@ teardown() {
 	rmmod scsi_debug 2>/dev/null
 }
 
-targets=("$@")
-[ ${#targets[@]} -gt 0 ] ||
+# "tape" is the tape bench (guest-tape.sh), run after the others
+targets=()
+TAPE=0
+for tg in "$@"; do
+	if [ "$tg" = tape ]; then
+		TAPE=1
+	else
+		targets+=("$tg")
+	fi
+done
+if [ $# = 0 ]; then
 	targets=(scstu user1 user2 tcmu lio scsi_debug scsi_debug_nodelay)
+	TAPE=1
+fi
 
 modprobe sd_mod
 modprobe sg
@@ -385,6 +401,9 @@ done
 
 echo "== teardown"
 teardown
+if [ $TAPE = 1 ]; then
+	bash "$ROOT/tests/bench/guest-tape.sh" || status=1
+fi
 dmesg >"$RES/dmesg.txt"
 if ! bash "$ROOT/tests/vm/guest-runner.sh" --check-dmesg "$RES/dmesg.txt"; then
 	echo "!! kernel problems in dmesg (see dmesg.txt)"

@@ -8,8 +8,13 @@
 # is the median of the per-round ratios.
 #
 #   tests/bench/run.sh [TARGET...]     TARGET: scstu user1 user2 tcmu lio
-#                                      scsi_debug scsi_debug_nodelay
-#                                      (default: all seven)
+#                                      scsi_debug scsi_debug_nodelay tape
+#                                      (default: all eight)
+#
+# tape (tests/bench/guest-tape.sh, after the others in the same boot): 256
+# KiB streaming write/read through st on a scstu-vtl drive vs the
+# userspace null disk, tape.csv and tape.txt; SCSTU_BENCH_TAPE_ROUNDS (3),
+# SCSTU_BENCH_TAPE_MIB (64).
 #
 # Results: build/bench/<timestamp>/ (results.csv per round, summary.csv,
 # results.json, ratios.csv, table.txt, fio output, device settings, handler
@@ -18,7 +23,9 @@
 # SCSTU_BENCH_RAMP (1 s), SCSTU_BENCH_WORKLOADS, SCSTU_BENCH_FULL (0: the
 # QD 1 and write workloads only on scstu/user/tcmu), SCSTU_BENCH_BUSY_POLL (0),
 # SCSTU_BENCH_USER_NULL, SCSTU_VM_MEM (default here 4096), SCSTU_KVM=1,
-# SCSTU_BENCH_NATIVE (1: first run build/bench/native-disk on the host).
+# SCSTU_BENCH_NATIVE (1: first run build/bench/native-disk on the host,
+# then build/bench/cart-bench: SCSTU_BENCH_CART (1), SCSTU_BENCH_CART_MIB
+# (256), SCSTU_BENCH_CART_ROUNDS (5)).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -34,8 +41,18 @@ if [ "${SCSTU_BENCH_NATIVE:-1}" != 0 ]; then
 		"$ROOT/build/bench/native-disk" -c "$OUT/native.csv" \
 			>"$OUT/native.txt" 2>&1 || echo "bench: native-disk failed"
 		cat "$OUT/native.txt"
+		# a VTL cartridge behind the tape class vs plain write()/read(),
+		# on the filesystem of build/ (SCSTU_BENCH_CART=0 skips it)
+		if [ "${SCSTU_BENCH_CART:-1}" != 0 ]; then
+			"$ROOT/build/bench/cart-bench" -d "$ROOT/build/bench/cart-work.$$" \
+				-s "${SCSTU_BENCH_CART_MIB:-256}" \
+				-r "${SCSTU_BENCH_CART_ROUNDS:-5}" -c "$OUT/cart.csv" \
+				>"$OUT/cart.txt" 2>&1 || echo "bench: cart-bench failed"
+			{ echo "host load: $(cut -d' ' -f1-3 /proc/loadavg)"; cat "$OUT/cart.txt"; } |
+				tee "$OUT/cart.tmp" && mv "$OUT/cart.tmp" "$OUT/cart.txt"
+		fi
 	else
-		echo "bench: native-disk did not build, see $OUT/native-build.log"
+		echo "bench: native benches did not build, see $OUT/native-build.log"
 	fi
 fi
 
@@ -155,6 +172,43 @@ awk -F, -v json="$OUT/results.json" -v summary="$OUT/summary.csv" \
 			}
 		}
 	}' "$OUT/results.csv" | tee "$OUT/table.txt"
+# the tape bench: medians of MB/s, and of the per-round ratios tape/disk
+if [ -s "$OUT/tape.csv" ]; then
+	echo
+	awk -F, 'NR == 1 { next }
+	{
+		if (!(($3) in seen)) { seen[$3] = 1; w[nw++] = $3 }
+		if ($5 != "") mb[$2, $3, $1] = $5
+		if ($1 > nr) nr = $1
+	}
+	function med(v, m,    i, j, x) {
+		for (i = 1; i < m; i++)
+			for (j = i; j > 0 && v[j - 1] > v[j]; j--) { x = v[j]; v[j] = v[j - 1]; v[j - 1] = x }
+		return m % 2 ? v[int(m / 2)] : (v[m / 2 - 1] + v[m / 2]) / 2
+	}
+	END {
+		print "tape (scstu-vtl drive through st, cartridges in the guest tmpfs) vs the userspace null disk, 256 KiB blocks, QD 1:"
+		printf "%-15s %10s %10s %10s\n", "workload", "tape MB/s", "disk MB/s", "tape/disk"
+		for (i = 0; i < nw; i++) {
+			nt = nd = nq = 0
+			for (r = 1; r <= nr; r++) {
+				a = ("tape" SUBSEP w[i] SUBSEP r) in mb
+				b = ("disk" SUBSEP w[i] SUBSEP r) in mb
+				if (a) t[nt++] = mb["tape", w[i], r]
+				if (b) d[nd++] = mb["disk", w[i], r]
+				if (a && b && mb["disk", w[i], r] > 0)
+					q[nq++] = mb["tape", w[i], r] / mb["disk", w[i], r]
+			}
+			x = nq ? sprintf("%.2f", med(q, nq)) : "n/a"
+			printf "%-15s %10s %10s %10s  (goal >= 0.80) %s\n", w[i],
+				nt ? sprintf("%.1f", med(t, nt)) : "FAILED",
+				nd ? sprintf("%.1f", med(d, nd)) : "FAILED", x,
+				nq ? (x + 0 >= 0.8 ? "met" : "MISSED") : ""
+		}
+	}' "$OUT/tape.csv" >"$OUT/tape.txt"
+	cat "$OUT/tape.txt" | tee -a "$OUT/table.txt"
+fi
 [ -s "$OUT/native.txt" ] && { echo; cat "$OUT/native.txt"; } | tee -a "$OUT/table.txt"
+[ -s "$OUT/cart.txt" ] && { echo; cat "$OUT/cart.txt"; } | tee -a "$OUT/table.txt"
 grep -h '^!!' "$OUT/console.log" 2>/dev/null
 exit $rc

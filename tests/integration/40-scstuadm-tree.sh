@@ -2,7 +2,8 @@
 # scstuadm tree / tree --json / clear, with the default configuration of
 # `make run` (tools/default.conf) plus a second session:
 #  - default.conf applies and converges (its userspace devices served by
-#    the scstu-ramdisk and scstu-file samples, started first);
+#    the scstu-ramdisk and scstu-file samples and the tape library
+#    scstu-vtl with tools/vtl0.conf, started first);
 #  - after I/O through a session, `tree` shows devices, LUNs, sessions with
 #    their SCSI host and visible LUNs, and non-zero statistics;
 #  - `tree --json` is valid JSON (python3 -m json.tool) with the same facts;
@@ -23,6 +24,9 @@ load_modules
 user_start urd0 "$ROOT/build/samples/scstu-ramdisk" --name urd0 --size 256M
 truncate -s 64M "$W/ufile0.img"
 user_start ufile0 "$ROOT/build/samples/scstu-file" --name ufile0 --file "$W/ufile0.img" --size 64M
+# the library of the target vtl0: the changer is created after the drives
+rm -rf /tmp/vtl0
+user_start vtl0-ch "$ROOT/build/vtl/scstu-vtl" -c "$ROOT/tools/vtl0.conf"
 
 echo "== tools/default.conf"
 run "$SCSTUADM" check "$ROOT/tools/default.conf"
@@ -36,7 +40,7 @@ out=$("$SCSTUADM" apply --dry-run "$ROOT/tools/default.conf")
 ok "default.conf applied"
 
 # a second session, added by a file derived from a dump
-"$SCSTUADM" dump | sed "s/^sessions = .*/sessions = $DEMO;$X/" >"$W/two.conf"
+"$SCSTUADM" dump | sed "s/^sessions = $DEMO\$/sessions = $DEMO;$X/" >"$W/two.conf"
 run "$SCSTUADM" apply "$W/two.conf"
 host=$(cat "$T/sessions/$DEMO/host")
 wait_for_scsi_devices 8 || die "SCSI devices did not appear"
@@ -70,15 +74,21 @@ import json, sys
 t = json.load(open(sys.argv[1]))
 demo, x, host = sys.argv[2], sys.argv[3], int(sys.argv[4])
 devs = {d["name"]: d for d in t["devices"]}
-assert set(devs) == {"rd0", "null0", "urd0", "ufile0"}, devs.keys()
+assert set(devs) == {"rd0", "null0", "urd0", "ufile0", "vtl0-ch", "vtl0-d0",
+                     "vtl0-d1", "vtl0-d2", "vtl0-d3"}, devs.keys()
 assert devs["urd0"]["backend"] == "user", devs["urd0"]
 rd0 = devs["rd0"]
 assert rd0["backend"] == "ramdisk" and rd0["enabled"] is True, rd0
 assert rd0["attributes"]["size"] == 256 << 20, rd0["attributes"]
 assert rd0["stats"]["commands"] > 0, rd0["stats"]
 assert rd0["stats"]["write_bytes"] >= 32768, rd0["stats"]
-[tgt] = t["targets"]
-assert tgt["name"] == "local0" and tgt["driver"] == "local", tgt
+tgts = {x["name"]: x for x in t["targets"]}
+assert set(tgts) == {"local0", "vtl0"}, tgts.keys()
+vtl = {l["lun"]: l["device"] for l in tgts["vtl0"]["luns"]}
+assert vtl == {0: "vtl0-ch", 1: "vtl0-d0", 2: "vtl0-d1", 3: "vtl0-d2",
+               4: "vtl0-d3"}, vtl
+tgt = tgts["local0"]
+assert tgt["driver"] == "local", tgt
 luns = {l["lun"]: l for l in tgt["luns"]}
 assert luns[0]["device"] == "rd0" and luns[1]["device"] == "null0", luns
 assert luns[2]["device"] == "urd0" and luns[3]["device"] == "ufile0", luns
