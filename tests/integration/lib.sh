@@ -435,12 +435,14 @@ vtlr_map() {
 	export VTLR_NST VTLR_SCH
 }
 
-# vtlr_ready: wait (up to 60 s) until the drive answers TEST UNIT READY
-# with GOOD (unit attentions and NOT READY in between are consumed).
+# vtlr_ready: wait (up to 60 s) until st opens the drive (st itself must
+# see the unit attention of a newly loaded cartridge, or it keeps the old
+# tape's position and EOF state) and TEST UNIT READY gives GOOD.
 vtlr_ready() {
 	local i
 	for ((i = 0; i < 120; i++)); do
-		sg_turs "$VTLR_SGT" >/dev/null 2>&1 && return 0
+		mt -f "$VTLR_NST" status >/dev/null 2>&1 &&
+			sg_turs "$VTLR_SGT" >/dev/null 2>&1 && return 0
 		sleep 0.5
 	done
 	sg_turs -v "$VTLR_SGT"
