@@ -101,6 +101,12 @@ struct scstu_req {
 	uint8_t cdb_buf[SCSTU_CDB_INLINE];
 };
 
+/*
+ * harness.c (unit tests): the next n commands submitted to dev count as
+ * held across a handler restart (SCSTU_REQ_EARLY), as the kernel
+ * transport marks them.
+ */
+void scstu_harness_mark_early(struct scstu_dev *dev, unsigned int n);
 /* harness.c: bind a device being created to a harness. */
 int scstu_harness_bind(struct scstu_harness *h, struct scstu_dev *dev);
 /* transport_kernel.c: register a device being created with the kernel. */
