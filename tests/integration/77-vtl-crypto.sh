@@ -78,7 +78,7 @@ run stenc -f "$VTLR_NST" -e on -k $W/key2 -a 1
 run mt -f "$VTLR_NST" rewind
 out=$(stenc -f "$VTLR_NST" --detail 2>&1)
 echo "$out"
-echo "$out" | grep -q "Volume Encryption:.*Unable to decrypt" ||
+echo "$out" | grep -q "Volume Encryption:.*Encrypted, but unable to decrypt due to invalid key" ||
 	die "stenc: the wrong key is not reported"
 run mt -f "$VTLR_NST" rewind
 expect_sense DATA_PROTECT 0x74 0x03 -- sg_raw -r 65536 -o $W/wrong "$VTLR_SGT" 08 00 01 00 00 00
