@@ -30,7 +30,6 @@ START_TEST(test_held_across_restart)
 	struct scstu_harness_result res;
 	uint8_t blk[512], buf[36];
 
-	tt_default_setup();
 	tt_put_block(512, 1);
 	tt_at(1, 0);
 	scstu_harness_mark_early(tt.dev, 4);
@@ -49,7 +48,6 @@ START_TEST(test_held_across_restart)
 	ck_assert_uint_eq(tt.m->writes, 1);
 	tt_put_block(512, 3);
 	tt_at(2, 0);
-	tt_teardown();
 }
 END_TEST
 
