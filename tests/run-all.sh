@@ -10,6 +10,9 @@
 #                Check check counted as one test
 #  5. one VM     tests/vm/guest-runner.sh runs tests/integration/[0-9]*.sh;
 #                a test that left no result (VM crash, hang) counts as failed
+#  6. host tests tests/integration/host-*.sh, each run on the host (it boots
+#                the VM itself, e.g. twice around a power cut), under its
+#                "# scstu-test-timeout: N"; exit 0 passes
 #
 # With NAMEs, only those (integration test names like 01-load or load, or
 # kernel-w1, checkpatch, unit) run after the build.  Logs go to
@@ -49,12 +52,18 @@ all_itests=()
 for f in tests/integration/[0-9]*.sh; do
 	[ -f "$f" ] && all_itests+=("$(basename "$f" .sh)")
 done
+all_htests=()
+for f in tests/integration/host-*.sh; do
+	[ -f "$f" ] && all_htests+=("$(basename "$f" .sh)")
+done
 
 want_w1=1 want_cp=1 want_unit=1
 itests=("${all_itests[@]}")
+htests=("${all_htests[@]}")
 if [ $# -gt 0 ]; then
 	want_w1=0 want_cp=0 want_unit=0
 	itests=()
+	htests=()
 	for n in "$@"; do
 		case "$n" in
 		kernel-w1) want_w1=1; continue ;;
@@ -69,7 +78,17 @@ if [ $# -gt 0 ]; then
 				break
 			fi
 		done
-		if [ -n "$m" ]; then
+		for t in "${all_htests[@]}"; do
+			[ -z "$m" ] || break
+			if [ "$t" = "$n" ] || [ "$t" = "${n%.sh}" ] ||
+			   [ "${t#host-}" = "$n" ] || [ "${t#host-*-}" = "$n" ]; then
+				htests+=("$t")
+				m=host
+			fi
+		done
+		if [ "$m" = host ]; then
+			:
+		elif [ -n "$m" ]; then
 			itests+=("$m")
 		else
 			echo "run-all: no test named '$n'"
@@ -226,9 +245,33 @@ if [ ${#itests[@]} -gt 0 ]; then
 			esac
 		done
 	fi
-else
+elif [ ${#htests[@]} = 0 ]; then
 	echo "run-all: no integration tests selected"
 fi
+
+# ---- 6. host tests: each boots the VM itself ---------------------------------
+for t in "${htests[@]}"; do
+	if [ $built = 0 ]; then
+		record FAIL "$t" "not run: build failed"
+		continue
+	fi
+	n=$(sed -n 's/^# scstu-test-timeout: *\([0-9][0-9]*\).*/\1/p' \
+		"tests/integration/$t.sh" | head -1)
+	n=${n:-${SCSTU_TEST_TIMEOUT:-300}}
+	echo "run-all: host test $t (limit ${n}s)"
+	mkdir -p "$LOGS/host"
+	t0=$(date +%s)
+	SCSTU_HOST_TEST_DIR="$LOGS/host/$t" timeout -k 10 "$n" \
+		bash "tests/integration/$t.sh" >"$LOGS/host/$t.log" 2>&1 </dev/null
+	hrc=$?
+	if [ $hrc = 0 ]; then
+		record PASS "$t" "$(($(date +%s) - t0))s"
+	elif [ $hrc = 124 ] || [ $hrc = 137 ]; then
+		record FAIL "$t" "timed out after ${n}s"
+	else
+		record FAIL "$t" "$(grep -m1 '^FAIL' "$LOGS/host/$t.log" || echo "exit $hrc")"
+	fi
+done
 
 # ---- summary -----------------------------------------------------------------
 if [ $failed -gt 0 ]; then
@@ -251,6 +294,9 @@ if [ $failed -gt 0 ]; then
 		unit*)
 			echo "---- unit tests: failures"
 			grep -a -E ':[FE]:|Checks:|error|Error|ERROR|Sanitizer' "$LOGS/unit.log" | head -60 ;;
+		host-*)
+			echo "---- $n: last 40 lines of host/$n.log"
+			tail -40 "$LOGS/host/$n.log" 2>/dev/null ;;
 		*)
 			if [ -f "$LOGS/vm/$n.log" ]; then
 				echo "---- $n: last 40 lines of vm/$n.log"

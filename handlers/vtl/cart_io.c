@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <openssl/crypto.h>
 #include "cart_priv.h"
 
 static struct cart_part *cart_part_of(struct cart *c, unsigned int part)
@@ -79,6 +80,31 @@ static int cart_read_stored(struct cart_part *p, const struct cart_rec *r,
 	return 0;
 }
 
+/*
+ * Just looking at an encrypted block with a key (the drive's next block
+ * encryption status): does the block's key check value match the key?
+ * -EKEYREJECTED if not, so that the drive reports "encrypted, no key for
+ * it" (6h) rather than "able to decrypt" for a key that cannot.
+ */
+static int cart_probe_key(struct cart_part *p, const struct cart_rec *r,
+			  const struct scstu_tape_key *key)
+{
+	uint8_t hdr[CART_EB_FIXED], kcv[CART_KCV_LEN];
+	ssize_t n;
+
+	if (r->stored < CART_EB_FIXED)
+		return -EBADMSG;
+	n = cart_pread_all(p->dfd, hdr, sizeof(hdr), (off_t)r->off);
+	if (n < 0)
+		return -EIO;
+	if ((size_t)n != sizeof(hdr))
+		return -EBADMSG;
+	cart_key_check(key, kcv);
+	if (CRYPTO_memcmp(kcv, hdr + 4 + CART_IV_LEN, CART_KCV_LEN))
+		return -EKEYREJECTED;
+	return 0;
+}
+
 static int cart_read(void *m, unsigned int part, uint64_t obj, void *buf,
 		     uint32_t max, const struct scstu_tape_key *key,
 		     struct scstu_tape_obj *o)
@@ -109,7 +135,7 @@ static int cart_read(void *m, unsigned int part, uint64_t obj, void *buf,
 	o->compressed = alg != 0;
 	o->encrypted = r->flags & CART_F_ENCRYPTED;
 	if (!buf || !max)
-		return 0;
+		return o->encrypted && key ? cart_probe_key(p, r, key) : 0;
 	if (!r->flags && max >= r->len)	/* plain: straight into buf */
 		return cart_read_stored(p, r, buf);
 	if (o->encrypted && !key)

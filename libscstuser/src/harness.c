@@ -60,6 +60,7 @@ struct hdev {
 	size_t nr_uas, cap_uas;
 	struct hnexus *nexuses;
 	int stop_fd;
+	unsigned int early;		/* next commands get SCSTU_REQ_EARLY */
 };
 
 static struct hdev *hdev_of(struct scstu_dev *dev)
@@ -330,6 +331,10 @@ static int harness_start(struct scstu_dev *dev,
 	hc->arg = arg;
 	pthread_mutex_lock(&hd->lock);
 	hc->req.id = hd->next_id++;
+	if (hd->early) {
+		hd->early--;
+		atomic_fetch_or(&hc->req.flags, SCSTU_REQ_EARLY);
+	}
 	hc->next = &hd->head;
 	hc->prev = hd->head.prev;
 	hd->head.prev->next = hc;
@@ -515,4 +520,13 @@ int scstu_harness_sense_key(const struct scstu_harness_result *res,
 	if (ascq)
 		*ascq = s.ascq;
 	return s.key;
+}
+
+void scstu_harness_mark_early(struct scstu_dev *dev, unsigned int n)
+{
+	struct hdev *hd = hdev_of(dev);
+
+	pthread_mutex_lock(&hd->lock);
+	hd->early = n;
+	pthread_mutex_unlock(&hd->lock);
 }

@@ -59,6 +59,14 @@ struct scstu_dev {
 /* req->flags (atomic) */
 #define SCSTU_REQ_COMPLETED	(1U << 0)
 #define SCSTU_REQ_ABORTED	(1U << 1)
+/*
+ * Dispatched to this process before its worker first ran: held by the
+ * kernel across a handler restart (or queued while it started), so it
+ * was sent before any unit attention the handler raised while starting
+ * (e.g. a tape reloaded at BOP) reached the kernel. Set by the kernel
+ * transport; the tape class refuses such medium commands (ssc.c).
+ */
+#define SCSTU_REQ_EARLY		(1U << 2)
 
 struct scstu_req {
 	struct scstu_dev *dev;
@@ -93,6 +101,12 @@ struct scstu_req {
 	uint8_t cdb_buf[SCSTU_CDB_INLINE];
 };
 
+/*
+ * harness.c (unit tests): the next n commands submitted to dev count as
+ * held across a handler restart (SCSTU_REQ_EARLY), as the kernel
+ * transport marks them.
+ */
+void scstu_harness_mark_early(struct scstu_dev *dev, unsigned int n);
 /* harness.c: bind a device being created to a harness. */
 int scstu_harness_bind(struct scstu_harness *h, struct scstu_dev *dev);
 /* transport_kernel.c: register a device being created with the kernel. */

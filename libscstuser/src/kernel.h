@@ -39,6 +39,9 @@ struct kqueue {
 	uint8_t *data;
 	uint32_t entries, mask;
 	uint32_t sq_head;		/* worker's copy */
+	uint32_t early_end;		/* worker: sq_tail when it started */
+	bool early;			/* worker: SQEs before early_end left */
+	bool cur_early;			/* worker: the SQE being handled is */
 	bool need_enter;		/* worker only: CQEs to publish */
 
 	pthread_mutex_t cq_lock;

@@ -82,6 +82,8 @@ static void handle_cmd(struct kqueue *q, const struct scstu_user_sqe *sqe)
 	req->lun = sqe->lun;
 	req->session = sqe->session;
 	scstu_req_reset(req);
+	if (q->cur_early)
+		atomic_fetch_or(&req->flags, SCSTU_REQ_EARLY);
 	dev->ops.execute(req);
 }
 
@@ -261,8 +263,14 @@ int kq_batch(struct kqueue *q, bool flush)
 	}
 	if (head != tail) {
 		kq_tls_batch = q;
-		for (; head != tail; head++, n++)
+		for (; head != tail; head++, n++) {
+			q->cur_early = q->early &&
+				       (int32_t)(q->early_end - head) > 0;
 			handle_sqe(q, &q->sqes[head & q->mask]);
+		}
+		q->cur_early = false;
+		if (q->early && (int32_t)(q->early_end - head) <= 0)
+			q->early = false;
 		q->sq_head = head;
 		store_release(&q->ring->sq_head, head);
 		kq_tls_batch = NULL;
@@ -313,6 +321,9 @@ void *kq_worker(void *arg)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 
+	/* what the kernel dispatched before we ran (SCSTU_REQ_EARLY) */
+	q->early_end = load_acquire(&q->ring->sq_tail);
+	q->early = q->early_end != q->sq_head;
 	while (!atomic_load(&kd->stop)) {
 		ret = kq_batch(q, false);
 		if (ret < 0)

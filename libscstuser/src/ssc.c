@@ -229,6 +229,31 @@ void ssc_request_sense(struct scstu_req *req)
 	scstu_req_reply(req, buf, len < req->cdb[4] ? len : req->cdb[4]);
 }
 
+/*
+ * A command the kernel held while no handler served the drive (the
+ * daemon was killed and restarted) reaches the new process before the
+ * unit attention of the cartridge it reloaded at BOP: the initiator's
+ * idea of the position is stale, and a held WRITE would overwrite the
+ * tape from BOP. Such a command gets that unit attention (28/00) here;
+ * INQUIRY, REPORT LUNS and REQUEST SENSE run (SPC-4 5.14 exempts them).
+ */
+static bool ssc_early_refused(struct ssc_drive *d, struct scstu_req *req)
+{
+	if (!(atomic_load(&req->flags) & SCSTU_REQ_EARLY) ||
+	    d->state == SCSTU_TAPE_EMPTY || !req->cdb_len)
+		return false;
+	switch (req->cdb[0]) {
+	case 0x12:	/* INQUIRY */
+	case 0xa0:	/* REPORT LUNS */
+	case 0x03:	/* REQUEST SENSE */
+		return false;
+	}
+	scstu_log(SCSTU_LOG_INFO, "%s: command 0x%02x held across a handler "
+		  "restart: unit attention 28/00", req->dev->name, req->cdb[0]);
+	scstu_req_check(req, 0x06, 0x28, 0x00);
+	return true;
+}
+
 static void ssc_execute(struct scstu_req *req)
 {
 	struct scstu_dev *dev = req->dev;
@@ -236,6 +261,10 @@ static void ssc_execute(struct scstu_req *req)
 	bool unloaded;
 
 	pthread_mutex_lock(&d->lock);
+	if (ssc_early_refused(d, req)) {
+		pthread_mutex_unlock(&d->lock);
+		return;
+	}
 	if (req->session == d->sense_session &&
 	    (!req->cdb_len || req->cdb[0] != 0x03))	/* REQUEST SENSE */
 		d->sense_len = 0;

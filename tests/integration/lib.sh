@@ -361,6 +361,100 @@ cfs_listing() {
 	done >"$1"
 }
 
+# ---- VTL robustness helpers (tests 75..79, host-78) -------------------------
+# vtlr_conf DIR NAME [CAPACITY] [EXTRA_CARTS]: write DIR/NAME.conf for a
+# library of one LTO-8 drive, 8 slots, 2 mailslots, cartridges
+# VR0000L8..VR0003L8 (+ EXTRA_CARTS) of CAPACITY (default 64M) in
+# DIR/NAME, socket DIR/NAME.sock.  Sets VTLR_CONF, VTLR_DIR, VTLR_NAME.
+vtlr_conf() {
+	local dir=$1 name=$2 cap=${3:-64M} extra=${4:-}
+	VTLR_NAME=$name
+	VTLR_DIR=$dir/$name
+	VTLR_CONF=$dir/$name.conf
+	mkdir -p "$dir"
+	cat >"$VTLR_CONF" <<EOC
+[library]
+name = $name
+dir = $VTLR_DIR
+socket = $dir/$name.sock
+slots = 8
+mailslots = 2
+compression = lz4
+
+[drive 0]
+personality = ibm-lto8
+serial = VR$name
+
+[cartridges]
+create = VR0000L8-VR0003L8 $extra
+capacity = $cap
+EOC
+}
+
+# vtlr_start: start scstu-vtl on $VTLR_CONF (pid in USER_PID[$VTLR_NAME-ch]),
+# wait until its changer and drive are attached.
+vtlr_start() {
+	user_start "$VTLR_NAME-ch" "$ROOT/build/vtl/scstu-vtl" -c "$VTLR_CONF" -v "$@"
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[ "$(cat "$CFS/devices/user/$VTLR_NAME-d0/state" 2>/dev/null)" = attached ] &&
+			return 0
+		sleep 0.1
+	done
+	die "drive $VTLR_NAME-d0 did not attach"
+}
+
+# vtlr_kill [SIG]: signal the daemon (default KILL) and wait for it.
+vtlr_kill() {
+	user_stop "$VTLR_NAME-ch" "${1:-KILL}"
+}
+
+# vtlr_map TARGET: LUN 0 the changer, LUN 1 the drive, one session; sets
+# VTLR_HOST, VTLR_SCH (/dev/schN), VTLR_NST (/dev/nstN), VTLR_SGT (the
+# drive's /dev/sgN), VTLR_SGC (the changer's /dev/sgN).
+vtlr_map() {
+	local t=$CFS/targets/local/$1 d n
+	run mkdir "$t" "$t/luns/0" "$t/luns/1"
+	run ln -s "$CFS/devices/user/$VTLR_NAME-ch" "$t/luns/0/device"
+	run ln -s "$CFS/devices/user/$VTLR_NAME-d0" "$t/luns/1/device"
+	run mkdir "$t/sessions/iqn.test:$1"
+	VTLR_HOST=$(cat "$t/sessions/iqn.test:$1/host")
+	wait_for_scsi_devices 2 || die "changer and drive did not appear"
+	VTLR_SGC=$(sg_of_lun "$VTLR_HOST" 0) || die "no sg for the changer"
+	VTLR_SGT=$(sg_of_lun "$VTLR_HOST" 1) || die "no sg for the drive"
+	d=/sys/class/scsi_device/$VTLR_HOST:0:0:1/device
+	n=$(ls "$d/scsi_tape" 2>/dev/null | grep -m1 '^nst[0-9]*$') ||
+		die "no nst device under $d"
+	VTLR_NST=/dev/$n
+	d=/sys/class/scsi_device/$VTLR_HOST:0:0:0/device
+	n=$(ls "$d/scsi_changer" 2>/dev/null | head -1) ||
+		die "no changer device under $d"
+	VTLR_SCH=/dev/$n
+	wait_for_path "$VTLR_NST" && wait_for_path "$VTLR_SCH" ||
+		die "no $VTLR_NST / $VTLR_SCH"
+	export VTLR_NST VTLR_SCH
+}
+
+# vtlr_ready: wait (up to 60 s) until st opens the drive (st itself must
+# see the unit attention of a newly loaded cartridge, or it keeps the old
+# tape's position and EOF state) and TEST UNIT READY gives GOOD.
+vtlr_ready() {
+	local i
+	for ((i = 0; i < 120; i++)); do
+		mt -f "$VTLR_NST" status >/dev/null 2>&1 &&
+			sg_turs "$VTLR_SGT" >/dev/null 2>&1 && return 0
+		sleep 0.5
+	done
+	sg_turs -v "$VTLR_SGT"
+	die "the drive did not become ready"
+}
+
+# vtlr_ctl ARGS...: vtlctl on this library
+vtlr_ctl() {
+	"$ROOT/build/vtl/vtlctl" -c "$VTLR_CONF" "$@"
+}
+# ---- end of VTL robustness helpers ------------------------------------------
+
 # now_ms: milliseconds since the epoch
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 

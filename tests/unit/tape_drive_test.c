@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tape_test.h"
+#include "internal.h"
 
 static void inquiry(uint8_t evpd, uint8_t page, uint8_t *buf, uint16_t len,
 		    struct scstu_harness_result *res)
@@ -17,6 +18,38 @@ static void inquiry(uint8_t evpd, uint8_t page, uint8_t *buf, uint16_t len,
 
 	tt_run(cdb, 6, SCSTU_DIR_READ, buf, len, res);
 }
+
+/*
+ * Commands the kernel held while the handler was dead reach a new
+ * process before the unit attention of the cartridge it reloaded: a
+ * WRITE among them must not run at the (BOP) position (75-vtl-kill).
+ */
+START_TEST(test_held_across_restart)
+{
+	static const uint8_t inq[6] = { 0x12, 0, 0, 0, 36, 0 };
+	struct scstu_harness_result res;
+	uint8_t blk[512], buf[36];
+
+	tt_put_block(512, 1);
+	tt_at(1, 0);
+	scstu_harness_mark_early(tt.dev, 4);
+	tt_fill(blk, sizeof(blk), 2);
+	tt_write(false, sizeof(blk), blk, sizeof(blk), &res);
+	tt_sense(&res, SCSTU_UNIT_ATTENTION, 0x28, 0x00);
+	tt_run(inq, 6, SCSTU_DIR_READ, buf, sizeof(buf), &res);
+	tt_good(&res);				/* INQUIRY is exempt */
+	tt_rewind(&res);
+	tt_sense(&res, SCSTU_UNIT_ATTENTION, 0x28, 0x00);
+	tt_read(0, sizeof(blk), blk, sizeof(blk), &res);
+	tt_sense(&res, SCSTU_UNIT_ATTENTION, 0x28, 0x00);
+	/* nothing moved, nothing was written; later commands run */
+	tt_at(1, 0);
+	ck_assert_uint_eq(tt.m->parts[0].nr, 1);
+	ck_assert_uint_eq(tt.m->writes, 1);
+	tt_put_block(512, 3);
+	tt_at(2, 0);
+}
+END_TEST
 
 START_TEST(test_create_errors)
 {
@@ -633,6 +666,7 @@ static Suite *tape_drive_suite(void)
 	tcase_add_test(tc, test_report_density_media);
 	tcase_add_test(tc, test_rsoc);
 	tcase_add_test(tc, test_invalid_opcode);
+	tcase_add_test(tc, test_held_across_restart);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -198,6 +198,13 @@ START_TEST(encryption)
 	ck_assert_int_eq(CM->read(c, 0, 1, buf, len, NULL, &o), -ENOKEY);
 	ck_assert_int_eq(CM->read(c, 0, 0, buf, len, &k2, &o), -EKEYREJECTED);
 	ck_assert_int_eq(CM->read(c, 0, 1, buf, len, &k2, &o), -EKEYREJECTED);
+	/* just looking (next block encryption status): a wrong key is told */
+	ck_assert_int_eq(CM->read(c, 0, 0, NULL, 0, &k2, &o), -EKEYREJECTED);
+	ck_assert(o.encrypted);
+	ck_assert_int_eq(CM->read(c, 0, 1, NULL, 0, &k1, &o), 0);
+	ck_assert(o.encrypted && o.compressed);
+	ck_assert_int_eq(CM->read(c, 0, 2, NULL, 0, &k2, &o), 0);
+	ck_assert(!o.encrypted);
 	/* the same key bytes with another KAD still decrypt */
 	make_key(&k2, 1, "other");
 	ck_assert_int_eq(CM->read(c, 0, 0, buf, len, &k2, &o), 0);

@@ -15,6 +15,10 @@
 #   SCSTU_VM_KEEP      extra host paths (colon-separated) below /tmp, /root,
 #                      /run, /var/{tmp,lib,log,cache} to show in the guest
 #                      (the repository and SCRIPT's directory always are)
+#   SCSTU_VM_DISK      a host image file attached as a virtio-blk disk
+#                      (/dev/vda after `modprobe virtio_blk`; raw,
+#                      cache=writeback: what the guest flushed survives a
+#                      killed qemu; for multi-boot tests, host-*.sh)
 #   SCSTU_RESULTS      host directory for results (default
 #                      build/vm/results/<timestamp>-<pid>); inside the guest it
 #                      is /run/scstu-results and $SCSTU_RESULTS points there
@@ -159,6 +163,11 @@ if [ "${SCSTU_VM_CONSOLE:-0}" = 1 ]; then
 else
 	CON=(-chardev "file,id=con0,path=$RES/console.log" -serial chardev:con0)
 fi
+DISK=()
+if [ -n "${SCSTU_VM_DISK:-}" ]; then
+	[ -f "$SCSTU_VM_DISK" ] || die "SCSTU_VM_DISK: no such file: $SCSTU_VM_DISK"
+	DISK=(-drive "file=$SCSTU_VM_DISK,if=virtio,format=raw,cache=writeback")
+fi
 APPEND="console=ttyS0 panic=-1 loglevel=5 softlockup_panic=0 ${SCSTU_VM_APPEND:-}"
 TIMEOUT=${SCSTU_VM_TIMEOUT:-1500}
 
@@ -177,7 +186,7 @@ timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$APPEND" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$RES,mount_tag=scsturesults,security_model=none,multidevs=remap" \
-	"${CON[@]}" <&3
+	"${DISK[@]}" "${CON[@]}" <&3
 qrc=$?
 exec 3<&-
 set -e
