@@ -491,23 +491,9 @@ st_of_lun() {
 	_class_node "$1:0:0:$2" scsi_tape 'st[0-9]+'
 }
 
-# mtx_status SCH: `mtx status` of the changer, without the timing-free
-# banner; dies if mtx fails.
+# mtx_status SCH: `mtx status` of the changer; dies if mtx fails.
 mtx_status() {
 	mtx -f "$1" status || die "mtx -f $1 status failed"
-}
-
-# slot_of_mtx STATUS_TEXT N: the "Storage Element N" line's content
-# (Full:VolumeTag=X -> X, Empty -> Empty).
-mtx_element() {
-	local line
-	line=$(grep -E "$2:(Full|Empty)" <<<"$1" | head -n1)
-	case "$line" in
-	*VolumeTag*) line=${line##*VolumeTag = }; line=${line##*VolumeTag=}; echo "${line%% *}" ;;
-	*Full*) echo Full ;;
-	*Empty*) echo Empty ;;
-	*) echo none ;;
-	esac
 }
 
 # _sense_bytes: the raw sense bytes sg_raw -v printed in $_OUT, as hex
