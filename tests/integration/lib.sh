@@ -463,3 +463,167 @@ check_fio() {
 	grep -q "err= 0" "$1" || die "fio reported errors: $(grep -m3 'err=' "$1")"
 	! grep -qi "verify.*fail\|bad magic\|crc32c.*mismatch" "$1" || die "fio verification failed"
 }
+
+# VTL helpers (scstu-vtl, docs/vtl.md): start a library from a
+# configuration, map its changer and drives to LUNs of a local target, find
+# the st/ch/sg nodes of a LUN.
+
+VTL="$ROOT/build/vtl/scstu-vtl"
+VTLCTL="$ROOT/build/vtl/vtlctl"
+VTL_PID=
+VTL_CONF=
+VTL_NAME=
+VTL_DRIVES=0
+
+# vtl_start CONFIG [ARGS...]: start scstu-vtl on CONFIG in the background
+# (log /tmp/vtl-NAME.log, appended; more daemon options in ARGS) and wait
+# until its changer and every drive are enabled and attached and its control
+# socket answers. Sets VTL_PID, VTL_CONF, VTL_NAME, VTL_DRIVES.
+vtl_start() {
+	local conf=$1 i d all
+	shift
+	VTL_CONF=$conf
+	VTL_NAME=$(sed -n 's/^[[:space:]]*name[[:space:]]*=[[:space:]]*\([^[:space:]#]*\).*/\1/p' "$conf" | head -n1)
+	VTL_DRIVES=$(grep -c '^[[:space:]]*\[drive [0-9]*\]' "$conf")
+	[ -n "$VTL_NAME" ] || die "vtl_start: no name in $conf"
+	echo "+ scstu-vtl -c $conf $* &"
+	"$VTL" -c "$conf" "$@" >>"/tmp/vtl-$VTL_NAME.log" 2>&1 &
+	VTL_PID=$!
+	for ((i = 0; i < 600; i++)); do
+		all=1
+		for d in ch $(seq -f 'd%g' 0 $((VTL_DRIVES - 1))); do
+			if [ "$(cat "$CFS/devices/user/$VTL_NAME-$d/enable" 2>/dev/null)" != 1 ] ||
+			   [ "$(cat "$CFS/devices/user/$VTL_NAME-$d/state" 2>/dev/null)" != attached ]; then
+				all=0
+				break
+			fi
+		done
+		if [ $all = 1 ] && "$VTLCTL" -c "$conf" status >/dev/null 2>&1; then
+			return 0
+		fi
+		kill -0 "$VTL_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "/tmp/vtl-$VTL_NAME.log" >&2
+	die "scstu-vtl did not come up on $conf"
+}
+
+# vtl_stop [SIGNAL]: stop the daemon vtl_start started (TERM) and wait for
+# it; status of the daemon (0 after a clean TERM).
+vtl_stop() {
+	local sig=${1:-TERM} pid=$VTL_PID rc
+	[ -n "$pid" ] || return 0
+	echo "+ kill -$sig scstu-vtl ($pid)"
+	kill "-$sig" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rc=$?
+	VTL_PID=
+	return $rc
+}
+
+# vtlctl ARGS...: vtlctl on the running library's configuration.
+vtlctl() {
+	"$VTLCTL" -c "$VTL_CONF" "$@"
+}
+
+# vtl_map TARGET: map the library to the local target directory TARGET
+# (made if missing): LUN 0 the changer, LUN N+1 drive N. Existing LUNs are
+# kept (the same devices again after a daemon restart).
+vtl_map() {
+	local t=$1 i
+	[ -d "$t" ] || run mkdir "$t"
+	if [ ! -d "$t/luns/0" ]; then
+		run mkdir "$t/luns/0"
+		run ln -s "$CFS/devices/user/$VTL_NAME-ch" "$t/luns/0/device"
+	fi
+	for ((i = 0; i < VTL_DRIVES; i++)); do
+		[ -d "$t/luns/$((i + 1))" ] && continue
+		run mkdir "$t/luns/$((i + 1))"
+		run ln -s "$CFS/devices/user/$VTL_NAME-d$i" "$t/luns/$((i + 1))/device"
+	done
+}
+
+# vtl_session TARGET NAME: open a session (a SCSI host) on TARGET, wait for
+# the changer and drives; prints the SCSI host number.
+vtl_session() {
+	local t=$1 h
+	run mkdir "$t/sessions/$2" >&2
+	h=$(cat "$t/sessions/$2/host")
+	wait_for_scsi_devices $((VTL_DRIVES + 1)) >&2 || die "the library's LUNs did not appear"
+	echo "$h"
+}
+
+# _class_node H:C:T:L CLASS PATTERN: the /dev node of the first entry of
+# the device's CLASS directory whose name matches PATTERN (waits for it).
+_class_node() {
+	local d=/sys/class/scsi_device/$1/device/$2 n i
+	for ((i = 0; i < 100; i++)); do
+		for n in "$d"/*; do
+			[ -e "$n" ] || continue
+			n=${n##*/}
+			[[ $n =~ ^$3$ ]] || continue
+			wait_for_path "/dev/$n" 10 || return 1
+			echo "/dev/$n"
+			return 0
+		done
+		sleep 0.1
+	done
+	return 1
+}
+
+# sch_of_lun H LUN: /dev/schN of the changer at H:0:0:LUN.
+sch_of_lun() {
+	_class_node "$1:0:0:$2" scsi_changer 'sch[0-9]+'
+}
+
+# nst_of_lun H LUN / st_of_lun H LUN: /dev/nstN (no rewind) / /dev/stN of
+# the tape drive at H:0:0:LUN.
+nst_of_lun() {
+	_class_node "$1:0:0:$2" scsi_tape 'nst[0-9]+'
+}
+st_of_lun() {
+	_class_node "$1:0:0:$2" scsi_tape 'st[0-9]+'
+}
+
+# mtx_status SCH: `mtx status` of the changer; dies if mtx fails.
+mtx_status() {
+	mtx -f "$1" status || die "mtx -f $1 status failed"
+}
+
+# _sense_bytes: the raw sense bytes sg_raw -v printed in $_OUT, as hex
+# strings in the array _SB (empty if none).
+_sense_bytes() {
+	local line on=0 w
+	_SB=()
+	while IFS= read -r line; do
+		if [ $on = 0 ]; then
+			[[ $line == *"Raw sense data"* ]] && on=1
+			continue
+		fi
+		[[ $line =~ ^[[:space:]]+([0-9a-fA-F]{2}[[:space:]]*)+$ ]] || break
+		for w in $line; do _SB+=("$w"); done
+	done <<<"$_OUT"
+}
+
+# expect_field ASC ASCQ BYTE BIT [CD] -- sg_raw ...: ILLEGAL REQUEST, ASC/ASCQ
+# and a valid field pointer (fixed format bytes 15-17: SKSV, C/D = CD
+# (default 1: the CDB; 0: the parameter list), BPV and BIT unless BIT is
+# -, FIELD POINTER = BYTE).
+expect_field() {
+	local asc=$1 ascq=$2 byte=$3 bit=$4 cd=1 want got
+	shift 4
+	if [ "${1:-}" != "--" ]; then
+		cd=$1
+		shift
+	fi
+	[ "${1:-}" = "--" ] && shift
+	expect_sense ILLEGAL_REQUEST "$asc" "$ascq" -- "$@"
+	_sense_bytes
+	[ ${#_SB[@]} -ge 18 ] || die "sense without sense-key specific bytes: $*"
+	want=$((0x80 | cd << 6))
+	[ "$bit" != - ] && want=$((want | 0x08 | bit))
+	want=$(printf '%02x %04x' $want "$byte")
+	got=$(printf '%02x %04x' $((16#${_SB[15]})) $((16#${_SB[16]}${_SB[17]})))
+	[ "$got" = "$want" ] || die "field pointer: expected '$want', got '$got': $*"
+	ok "field pointer byte $byte bit $bit (C/D $cd)"
+}
