@@ -108,20 +108,55 @@ static vm_fault_t su_vm_pfn_mkwrite(struct vm_fault *vmf)
 	return VM_FAULT_SIGBUS;
 }
 
+struct su_zc_fill {
+	struct mm_struct *mm;
+	struct scatterlist *sg;
+	unsigned long pfn;	/* next page of sg */
+	u32 left;		/* pages of sg not yet mapped */
+	pgprot_t prot;
+};
+
+/*
+ * One PTE of a command's run. Called under the page-table lock of the
+ * range, so the whole run costs one page-table walk and one lock per
+ * page table, where vmf_insert_pfn_prot() walks, locks and does a PAT
+ * lookup per page. The pages are the initiator's RAM, mapped with the
+ * mapping's own (write-back) protection, so no PAT tracking applies.
+ * A PTE already present (a second fault on the run that raced the
+ * first) maps the same page: leave it.
+ */
+static int su_zc_fill_pte(pte_t *pte, unsigned long addr, void *data)
+{
+	struct su_zc_fill *f = data;
+
+	while (!f->left) {
+		f->sg = sg_next(f->sg);
+		if (!f->sg)
+			return -EINVAL;
+		f->pfn = page_to_pfn(sg_page(f->sg));
+		f->left = f->sg->length / PAGE_SIZE;
+	}
+	if (pte_none(*pte))
+		set_pte_at(f->mm, addr, pte,
+			   pte_mkspecial(pfn_pte(f->pfn, f->prot)));
+	f->pfn++;
+	f->left--;
+	return 0;
+}
+
 /* Map every page of the command owning @chunk, or SIGBUS. */
 static vm_fault_t su_zc_fault(struct su_queue *q, struct vm_area_struct *vma,
 			      u32 chunk)
 {
 	vm_fault_t ret = VM_FAULT_SIGBUS;
 	struct scstu_cmd *cmd = NULL;
-	u32 first = 0, n = 0, i = 0, p;
-	struct scatterlist *sg;
-	unsigned long base;
-	unsigned int k;
-	pgprot_t prot;
+	struct su_zc_fill f;
+	unsigned long base, len;
+	u32 first = 0, n = 0;
 	struct su_slot *s;
 	bool ro = false;
 	u32 idx;
+	int err;
 
 	mutex_lock(&q->zc_mutex);
 	spin_lock_irq(&q->lock);
@@ -141,19 +176,20 @@ static vm_fault_t su_zc_fault(struct su_queue *q, struct vm_area_struct *vma,
 	if (!cmd)
 		goto out;
 	/* the command cannot complete before our unlock: it is zapped first */
-	prot = vm_get_page_prot(ro ? vma->vm_flags & ~VM_WRITE : vma->vm_flags);
+	f.mm = vma->vm_mm;
+	f.sg = cmd->sgl;
+	f.pfn = page_to_pfn(sg_page(f.sg));
+	f.left = f.sg->length / PAGE_SIZE;
+	f.prot = vm_get_page_prot(ro ? vma->vm_flags & ~VM_WRITE :
+				  vma->vm_flags);
 	base = vma->vm_start + q->conn->zc_off + (unsigned long)first * PAGE_SIZE;
-	for_each_sg(cmd->sgl, sg, cmd->sg_cnt, k) {
-		for (p = 0; p < sg->length / PAGE_SIZE && i < n; p++, i++) {
-			ret = vmf_insert_pfn_prot(vma, base + i * PAGE_SIZE,
-						  page_to_pfn(sg_page(sg)) + p,
-						  prot);
-			if (ret != VM_FAULT_NOPAGE)
-				goto out;
-		}
-		if (i == n)
-			break;
-	}
+	len = (unsigned long)n * PAGE_SIZE;
+	/* mmap takes the whole queue and no split is allowed: a safeguard */
+	if (base + len > vma->vm_end)
+		goto out;
+	err = apply_to_page_range(f.mm, base, len, su_zc_fill_pte, &f);
+	ret = !err ? VM_FAULT_NOPAGE : err == -ENOMEM ? VM_FAULT_OOM :
+		VM_FAULT_SIGBUS;
 out:
 	mutex_unlock(&q->zc_mutex);
 	return ret;
