@@ -378,13 +378,32 @@ fail:
 	return NULL;
 }
 
+/* after a commit: give back the space of what was cut off */
+static void cart_trim_files(struct cart *c, unsigned int i)
+{
+	struct cart_part *p = &c->p[i];
+
+	if (p->ifd >= 0 &&
+	    !ftruncate(p->ifd, CART_IDX_HDR + (off_t)p->nr * CART_REC_LEN))
+		p->idirty = true;
+	if (p->dfd >= 0 && !ftruncate(p->dfd, (off_t)p->data_end))
+		p->ddirty = true;
+}
+
 void cart_close(struct cart *c)
 {
+	unsigned int i;
 	int r;
 
 	if (!c)
 		return;
 	r = cart_commit(c);
+	if (!r) {
+		/* give back what truncations left beyond EOD (cart_truncate) */
+		for (i = 0; i < CART_MAX_PARTS; i++)
+			cart_trim_files(c, i);
+		r = cart_commit(c);
+	}
 	if (r)
 		scstu_log(SCSTU_LOG_ERR, "%s: sync at close: %s", c->path,
 			  strerror(-r));
@@ -538,39 +557,27 @@ static void cart_reset_part(struct cart_part *p, uint64_t obj)
 		p->flushed = obj;
 }
 
-/* after a commit: give back the space of what was cut off */
-static void cart_trim_files(struct cart *c, unsigned int i)
-{
-	struct cart_part *p = &c->p[i];
-
-	if (p->ifd >= 0 &&
-	    !ftruncate(p->ifd, CART_IDX_HDR + (off_t)p->nr * CART_REC_LEN))
-		p->idirty = true;
-	if (p->dfd >= 0 && !ftruncate(p->dfd, (off_t)p->data_end))
-		p->ddirty = true;
-}
-
 /*
  * Discard objects [obj, EOD) of part. The new epoch and object count
  * are committed before any new record can reach pN.idx, so a crash can
  * never bring the discarded objects back (their records carry the old
- * epoch) nor mix them with new ones.
+ * epoch) nor mix them with new ones. The files keep their length: the
+ * usual case is a tape rewound and written again, whose new blocks then
+ * overwrite file space that is already allocated instead of allocating
+ * it again (blocks on a disk filesystem; on tmpfs, fresh pages that the
+ * kernel zeroes when init_on_alloc is on, as in Debian's kernels).
+ * cart_close() and the recovery at open give the space beyond EOD back.
  */
 int cart_truncate(struct cart *c, unsigned int part, uint64_t obj)
 {
 	struct cart_part *p = &c->p[part];
-	int r;
 
 	if (obj >= p->nr)
 		return 0;
 	cart_reset_part(p, obj);
 	c->epoch[part]++;
 	c->hdirty = true;
-	r = cart_commit(c);
-	if (r)
-		return r;
-	cart_trim_files(c, part);
-	return 0;
+	return cart_commit(c);
 }
 
 static unsigned int cart_max_parts(const struct cart *c)

@@ -70,4 +70,7 @@ int cart_stat(const char *dir, const char *barcode,
 bool cart_type_parse(const char *type, const char *barcode,
 		     struct scstu_tape_media *media);
 
+/* Which CRC32C routine this CPU got (the fastest of three, timed once). */
+const char *cart_crc32c_routine(void);
+
 #endif /* SCSTU_VTL_CART_H */

@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Cartridge block codecs: CRC32C (ISA-L), lz4 / zstd compression and
- * AES-256-GCM encryption (OpenSSL EVP). The encrypted block layout is
+ * Cartridge block codecs: lz4 / zstd compression and AES-256-GCM
+ * encryption (OpenSSL EVP). The encrypted block layout is
  * in docs/vtl-cartridge.md ("Encrypted blocks").
  */
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <isa-l/crc.h>
 #include <lz4.h>
 #include <zstd.h>
 #include <openssl/evp.h>
@@ -20,67 +17,6 @@
 
 #define CART_ZSTD_LEVEL	1
 #define CART_KCV_DOMAIN	"scstu-vtl key check v1"
-
-/*
- * ISA-L has two CRC32C routines: crc32_iscsi (the CPU's crc32/pclmul
- * instructions where present) and crc32_iscsi_base (tables). The first
- * is some 30 times faster on hardware, but where those instructions are
- * emulated (qemu TCG) the table one is about 3 times faster. As the
- * kernel does for its xor and raid6 routines, time both once on this
- * CPU and use the faster; both compute the same CRC.
- */
-typedef unsigned int (*crc_fn)(unsigned char *, int, unsigned int);
-static crc_fn cart_crc_impl = crc32_iscsi;
-static pthread_once_t cart_crc_once = PTHREAD_ONCE_INIT;
-
-static double crc_time(crc_fn f, unsigned char *buf, int len)
-{
-	struct timespec a, b;
-	unsigned int i, c = 0;
-
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	for (i = 0; i < 4; i++)
-		c += f(buf, len, c);
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	/* c keeps the calls from being optimized away */
-	return (double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec -
-	       a.tv_nsec) + (c & 1) * 1e-9;
-}
-
-static void cart_crc_pick(void)
-{
-	static unsigned char buf[64 << 10];
-	size_t i;
-
-	for (i = 0; i < sizeof(buf); i++)
-		buf[i] = (unsigned char)(i * 131 + 7);
-	crc_time(crc32_iscsi, buf, sizeof(buf));	/* warm up */
-	if (crc_time(crc32_iscsi_base, buf, sizeof(buf)) <
-	    crc_time(crc32_iscsi, buf, sizeof(buf)))
-		cart_crc_impl = crc32_iscsi_base;
-}
-
-uint32_t cart_crc32c_more(uint32_t crc, const void *buf, size_t len)
-{
-	const unsigned char *p = buf;
-
-	pthread_once(&cart_crc_once, cart_crc_pick);
-	/* crc32_iscsi works on the inverted register; chunks for its int */
-	crc = ~crc;
-	while (len) {
-		size_t n = len > (1u << 30) ? (1u << 30) : len;
-
-		crc = cart_crc_impl((unsigned char *)p, (int)n, crc);
-		p += n;
-		len -= n;
-	}
-	return ~crc;
-}
-
-uint32_t cart_crc32c(const void *buf, size_t len)
-{
-	return cart_crc32c_more(0, buf, len);
-}
 
 int cart_scratch(uint8_t **buf, size_t *cur, size_t need)
 {

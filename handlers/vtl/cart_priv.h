@@ -190,6 +190,8 @@ int cart_mam_write(void *m, const void *buf, size_t len);
 /* cart_codec.c */
 uint32_t cart_crc32c(const void *buf, size_t len);
 uint32_t cart_crc32c_more(uint32_t crc, const void *buf, size_t len);
+/* 0 ISA-L instructions, 1 ISA-L table, 2 slice-by-8 (unit tests) */
+uint32_t cart_crc32c_with(int which, const void *buf, size_t len);
 int cart_scratch(uint8_t **buf, size_t *cur, size_t need);
 /* compress len bytes of src into c->pbuf: size, or 0 if not smaller */
 size_t cart_compress(struct cart *c, const void *src, uint32_t len);

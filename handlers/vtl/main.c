@@ -16,6 +16,7 @@
 #include <glib-unix.h>
 #include <scstuser_harness.h>
 
+#include "cart.h"
 #include "vtl_config.h"
 #include "vtl_ctl.h"
 #include "vtl_lib.h"
@@ -115,8 +116,9 @@ int main(int argc, char **argv)
 	loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGINT, on_signal, loop);
 	g_unix_signal_add(SIGTERM, on_signal, loop);
-	scstu_log(SCSTU_LOG_INFO, "%s: serving (control socket %s)",
-		  cfg->name, cfg->socket);
+	scstu_log(SCSTU_LOG_INFO,
+		  "%s: serving (control socket %s; CRC32C: %s)", cfg->name,
+		  cfg->socket, cart_crc32c_routine());
 	g_main_loop_run(loop);
 	scstu_log(SCSTU_LOG_INFO, "%s: stopping", cfg->name);
 	vtl_ctl_server_free(srv);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Cartridge codecs: CRC32C, lz4 and zstd (incompressible data stored
+ * Cartridge codecs: CRC32C (all three routines), lz4 and zstd (incompressible data stored
  * raw), AES-256-GCM (ciphertext on disk, key checks, tampering).
  */
 #include <errno.h>
@@ -18,6 +18,30 @@ START_TEST(crc32c_check_value)
 	ck_assert_uint_eq(cart_crc32c_more(cart_crc32c("1234", 4), "56789", 5),
 			  0xE3069283);
 	ck_assert_uint_eq(cart_crc32c("", 0), 0);
+}
+END_TEST
+
+/* the three routines agree, at every alignment and odd lengths */
+START_TEST(crc32c_routines_agree)
+{
+	static uint8_t buf[4096 + 8];
+	size_t lens[] = { 0, 1, 7, 8, 9, 63, 64, 65, 1000, 4096 };
+	unsigned int off, l, w;
+	uint32_t ref;
+
+	ct_fill_random(buf, sizeof(buf), 7);
+	for (w = 0; w < 3; w++)
+		ck_assert_uint_eq(cart_crc32c_with(w, "123456789", 9),
+				  0xE3069283);
+	for (off = 0; off < 8; off++)
+		for (l = 0; l < sizeof(lens) / sizeof(lens[0]); l++) {
+			ref = cart_crc32c(buf + off, lens[l]);
+			for (w = 0; w < 3; w++)
+				ck_assert_msg(cart_crc32c_with(w, buf + off,
+							       lens[l]) == ref,
+					      "routine %u, offset %u, length %zu",
+					      w, off, lens[l]);
+		}
 }
 END_TEST
 
@@ -324,6 +348,7 @@ static Suite *vtl_cart_codec_suite(void)
 	tcase_add_checked_fixture(tc, ct_setup, ct_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, crc32c_check_value);
+	tcase_add_test(tc, crc32c_routines_agree);
 	tcase_add_test(tc, compress_lz4);
 	tcase_add_test(tc, compress_zstd);
 	tcase_add_test(tc, compressed_garbage);

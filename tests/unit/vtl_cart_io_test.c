@@ -378,12 +378,16 @@ START_TEST(overwrite_middle)
 	ck_assert_uint_eq(CM->filemarks_before(c, 0, 5), 0);
 	CM->space(c, 0, &cap, &used);
 	ck_assert_uint_eq(used, 4 * 1000 + 300);
-	/* the space is given back on disk too */
-	ck_assert_uint_eq(ct_size("OVR001L8", "p0.dat"), 4300);
+	/* while loaded the files keep their space, for the next writes */
+	ck_assert_uint_eq(ct_size("OVR001L8", "p0.dat"), 10000);
 	ck_assert_int_eq(CM->sync(c), 0);
-	ck_assert_uint_eq(ct_size("OVR001L8", "p0.idx"), 32 + 5 * 32);
+	ck_assert_uint_eq(ct_size("OVR001L8", "p0.idx"), 32 + 10 * 32);
 	ck_assert_int_eq(ct_write(c, 0, 5, 50, 100, &plain), 50);
+	ck_assert_uint_eq(ct_size("OVR001L8", "p0.dat"), 10000);
 	cart_close(c);
+	/* the unload gives the space beyond EOD back */
+	ck_assert_uint_eq(ct_size("OVR001L8", "p0.dat"), 4350);
+	ck_assert_uint_eq(ct_size("OVR001L8", "p0.idx"), 32 + 6 * 32);
 	c = ct_open("OVR001L8");
 	ck_assert_uint_eq(CM->eod(c, 0), 6);
 	for (i = 0; i < 4; i++)
@@ -394,6 +398,7 @@ START_TEST(overwrite_middle)
 	ck_assert_int_eq(ct_write(c, 0, 0, 7, 7, &plain), 7);
 	ck_assert_uint_eq(CM->eod(c, 0), 1);
 	cart_close(c);
+	ck_assert_uint_eq(ct_size("OVR001L8", "p0.dat"), 7);
 	c = ct_open("OVR001L8");
 	ck_assert_uint_eq(CM->eod(c, 0), 1);
 	ct_check(c, 0, 0, 7, 7, NULL);
