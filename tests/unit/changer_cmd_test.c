@@ -49,7 +49,7 @@ START_TEST(test_inquiry)
 	struct scstu_harness_result res;
 
 	c_run(cdb, 6, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(buf[0], 0x08);		/* medium changer */
 	ck_assert_uint_eq(buf[1], 0x80);		/* RMB */
 	ck_assert_uint_eq(buf[6] & 0x08, 0);		/* MChngr 0 */
@@ -64,7 +64,7 @@ START_TEST(test_inquiry)
 	cdb[1] = 1;
 	cdb[2] = 0x80;
 	c_run(cdb, 6, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(buf[0], 0x08);
 	ck_assert_uint_eq(buf[3], 7);
 	ck_assert_int_eq(memcmp(&buf[4], "LIB0001", 7), 0);
@@ -78,37 +78,37 @@ START_TEST(test_tur_and_init)
 	struct scstu_harness_result res;
 
 	c_run(tur, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_good(&res);
+	hc_good(&res);
 	c_run(ies, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_good(&res);
+	hc_good(&res);
 	/* the Linux ch driver puts the LUN in byte 1 bits 7:5 */
 	ies[1] = 0x20;
 	c_run(ies, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_good(&res);
+	hc_good(&res);
 	ies[1] = 0x01;
 	c_run(ies, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_field(&res, 0x24, 0, 1, 0);
+	hc_field(&res, 0x24, 0, 1, 0);
 	/* WITH RANGE: from a storage element, 5 of them */
 	c_put16(TL_ST, &iesr[2]);
 	c_put16(5, &iesr[6]);
 	c_run(iesr, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_good(&res);
+	hc_good(&res);
 	/* FAST too */
 	iesr[1] = 0x03;
 	c_run(iesr, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_good(&res);
+	hc_good(&res);
 	/* no element at the starting address */
 	c_put16(2, &iesr[2]);
 	c_run(iesr, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_field(&res, 0x21, 0x01, 2, -1);
+	hc_field(&res, 0x21, 0x01, 2, -1);
 	/* without RANGE the address is not looked at */
 	iesr[1] = 0;
 	c_run(iesr, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_good(&res);
+	hc_good(&res);
 	/* reserved byte 4 */
 	iesr[4] = 0x80;
 	c_run(iesr, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_field(&res, 0x24, 0, 4, 7);
+	hc_field(&res, 0x24, 0, 4, 7);
 }
 END_TEST
 
@@ -118,32 +118,32 @@ START_TEST(test_unsupported_and_malformed)
 	struct scstu_harness_result res;
 
 	c_run(cdb, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x20, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x20, 0x00);
 	/* SEND VOLUME TAG is not supported */
 	memset(cdb, 0, sizeof(cdb));
 	cdb[0] = 0xb6;
 	c_run(cdb, 12, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x20, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x20, 0x00);
 	/* short CDB */
 	c_move(cdb, TL_MT, TL_ST, TL_DT);
 	c_run(cdb, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_field(&res, 0x24, 0, 0, -1);
+	hc_field(&res, 0x24, 0, 0, -1);
 	/* NACA in the CONTROL byte */
 	c_move(cdb, TL_MT, TL_ST, TL_DT);
 	cdb[11] = 0x04;
 	c_run(cdb, 12, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_field(&res, 0x24, 0, 11, 2);
+	hc_field(&res, 0x24, 0, 11, 2);
 	/* reserved bit of READ ELEMENT STATUS byte 6 */
 	c_res(cdb, 0, true, 0, 10, false, 1024);
 	cdb[6] = 0x04;
 	c_run(cdb, 12, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_field(&res, 0x24, 0, 6, 2);
+	hc_field(&res, 0x24, 0, 6, 2);
 	/* PREVENT field value 10b */
 	memset(cdb, 0, 6);
 	cdb[0] = 0x1e;
 	cdb[4] = 0x02;
 	c_run(cdb, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_field(&res, 0x24, 0, 4, 1);
+	hc_field(&res, 0x24, 0, 4, 1);
 }
 END_TEST
 
@@ -184,7 +184,7 @@ START_TEST(test_rsoc)
 
 	cdb[8] = sizeof(buf) >> 8;		/* allocation length 512 */
 	c_run(cdb, 12, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(c_be16(&buf[2]), n * 8);
 	for (i = 0; i < n; i++) {
 		ck_assert_uint_eq(buf[4 + 8 * i], rsoc_expected[i][0]);
@@ -195,7 +195,7 @@ START_TEST(test_rsoc)
 	cdb[2] = 0x01;
 	cdb[3] = 0xb8;
 	c_run(cdb, 12, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(buf[1] & 0x07, 0x03);
 	ck_assert_uint_eq(c_be16(&buf[2]), 12);
 	ck_assert_uint_eq(buf[4], 0xb8);
@@ -204,7 +204,7 @@ START_TEST(test_rsoc)
 	/* MOVE MEDIUM: INVERT is not claimed */
 	cdb[3] = 0xa5;
 	c_run(cdb, 12, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(buf[4 + 10], 0x00);
 	ck_assert_uint_eq(buf[4 + 11], 0xc0);
 }
@@ -218,7 +218,7 @@ START_TEST(test_mode_eaa)
 	const uint8_t *pg;
 
 	c_run(cdb, 6, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 4 + 20);
 	ck_assert_uint_eq(buf[0], 4 + 20 - 1);
 	ck_assert_uint_eq(buf[1], 0);			/* medium type */
@@ -239,7 +239,7 @@ START_TEST(test_mode_eaa)
 	cdb[1] = 0x20;
 	cdb[4] = 255;
 	c_run(cdb, 6, SCSTU_DIR_READ, buf, 255, &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(buf[3], 0);
 	ck_assert_uint_eq(c_be16(&buf[buf[3] + 6]), TL_MT);
 	ck_assert_uint_eq(c_be16(&buf[buf[3] + 18]), TL_DT);
@@ -254,7 +254,7 @@ START_TEST(test_mode_geometry_caps)
 
 	c_put16(sizeof(buf), &cdb[7]);
 	c_run(cdb, 10, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(c_be16(&buf[0]), 8 + 4 - 2);
 	ck_assert_uint_eq(c_be16(&buf[6]), 0);
 	ck_assert_uint_eq(buf[8], 0x1e);
@@ -263,7 +263,7 @@ START_TEST(test_mode_geometry_caps)
 	ck_assert_uint_eq(buf[11], 0);
 	cdb[2] = 0x1f;
 	c_run(cdb, 10, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 8 + 20);
 	ck_assert_uint_eq(buf[8], 0x1f);
 	ck_assert_uint_eq(buf[9], 0x12);
@@ -279,7 +279,7 @@ START_TEST(test_mode_geometry_caps)
 	/* all pages: 0Ah, 1Dh, 1Eh, 1Fh in order */
 	cdb[2] = 0x3f;
 	c_run(cdb, 10, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 8 + 12 + 20 + 4 + 20);
 	ck_assert_uint_eq(buf[8], 0x8a);		/* PS: savable */
 	ck_assert_uint_eq(buf[20], 0x1d);
@@ -288,15 +288,15 @@ START_TEST(test_mode_geometry_caps)
 	/* no such page */
 	cdb[2] = 0x1c;
 	c_run(cdb, 10, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	c_field(&res, 0x24, 0, 2, 5);
+	hc_field(&res, 0x24, 0, 2, 5);
 	/* saved values of a page that cannot be saved */
 	cdb[2] = 0xdd;
 	c_run(cdb, 10, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x39, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x39, 0x00);
 	/* changeable values: nothing in 1Dh */
 	cdb[2] = 0x5d;
 	c_run(cdb, 10, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(buf[8], 0x1d);
 	ck_assert_uint_eq(buf[9], 0x12);
 	ck_assert_uint_eq(c_be16(&buf[10]), 0);
@@ -313,22 +313,22 @@ START_TEST(test_mode_select)
 
 	c_put16(sizeof(buf), &sense[7]);
 	c_run(sense, 10, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	c_good(&res);
+	hc_good(&res);
 	/* 1Dh sent back unchanged: accepted */
 	buf[0] = buf[1] = 0;
 	c_put16(8 + 20, &sel[7]);
 	c_run(sel, 10, SCSTU_DIR_WRITE, buf, 8 + 20, &res);
-	c_good(&res);
+	hc_good(&res);
 	/* a changed storage element count: 26/00 at that byte */
 	buf[8 + 9] = 30;
 	c_run(sel, 10, SCSTU_DIR_WRITE, buf, 8 + 20, &res);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x26, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x26, 0x00);
 	/* a block descriptor: a changer has none */
 	memset(buf, 0, 16);
 	c_put16(8, &buf[6]);
 	c_put16(16, &sel[7]);
 	c_run(sel, 10, SCSTU_DIR_WRITE, buf, 16, &res);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x26, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x26, 0x00);
 	/* control page D_SENSE: descriptor sense from then on */
 	ctl[8] = 0x0a;
 	ctl[9] = 0x0a;
@@ -337,7 +337,7 @@ START_TEST(test_mode_select)
 	ctl[16] = ctl[17] = 0xff;
 	c_put16(sizeof(ctl), &sel[7]);
 	c_run(sel, 10, SCSTU_DIR_WRITE, ctl, sizeof(ctl), &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert(scstu_dev_d_sense(tl.dev));
 	ck_assert(scstu_harness_pop_ua(tl.dev, &asc, &ascq));
 	ck_assert_uint_eq(asc, 0x2a);
@@ -345,7 +345,7 @@ START_TEST(test_mode_select)
 	c_run((const uint8_t *)"\x28\0\0\0\0\0\0\0\0\0", 10, SCSTU_DIR_NONE,
 	      NULL, 0, &res);
 	ck_assert_uint_eq(res.sense[0] & 0x7f, 0x72);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x20, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x20, 0x00);
 }
 END_TEST
 
@@ -367,7 +367,7 @@ START_TEST(test_mode_saved_file)
 	ctl[7] = 0x10;
 	ctl[12] = ctl[13] = 0xff;
 	c_run(sel, 6, SCSTU_DIR_WRITE, ctl, sizeof(ctl), &res);
-	c_good(&res);
+	hc_good(&res);
 	tl_teardown();
 	/* a new changer on the same file starts with descriptor sense */
 	tl_setup_opts(false, path);

@@ -154,49 +154,6 @@ void c_run(const uint8_t *cdb, unsigned int len, enum scstu_dir dir,
 	c_run_sess(0, cdb, len, dir, buf, xfer, res);
 }
 
-void c_good(const struct scstu_harness_result *res)
-{
-	uint8_t asc = 0, ascq = 0;
-	int key = scstu_harness_sense_key(res, &asc, &ascq);
-
-	ck_assert_msg(res->status == SCSTU_GOOD,
-		      "status 0x%02x, sense %d/%02x/%02x", res->status, key,
-		      asc, ascq);
-}
-
-void c_sense(const struct scstu_harness_result *res, int key, int asc,
-	     int ascq)
-{
-	uint8_t a = 0, q = 0;
-	int k;
-
-	ck_assert_int_eq(res->status, SCSTU_CHECK_CONDITION);
-	k = scstu_harness_sense_key(res, &a, &q);
-	ck_assert_msg(k == key && a == asc && q == ascq,
-		      "sense %d/%02x/%02x, expected %d/%02x/%02x", k, a, q,
-		      key, asc, ascq);
-}
-
-void c_field(const struct scstu_harness_result *res, int asc, int ascq,
-	     unsigned int byte, int bit)
-{
-	struct scstu_sense s;
-
-	c_sense(res, SCSTU_ILLEGAL_REQUEST, asc, ascq);
-	ck_assert_int_eq(scstu_sense_parse(res->sense, res->sense_len, &s), 0);
-	ck_assert(s.flags & SCSTU_SENSE_SKS);
-	ck_assert(s.sks[0] & 0x40);				/* C/D */
-	ck_assert_msg(((unsigned int)s.sks[1] << 8 | s.sks[2]) == byte,
-		      "field pointer byte %u, expected %u",
-		      (unsigned int)s.sks[1] << 8 | s.sks[2], byte);
-	if (bit < 0)
-		ck_assert(!(s.sks[0] & 0x08));
-	else
-		ck_assert_msg((s.sks[0] & 0x08) && (s.sks[0] & 7) == bit,
-			      "bit pointer 0x%02x, expected bit %d",
-			      s.sks[0], bit);
-}
-
 void c_move(uint8_t *cdb, uint16_t t, uint16_t src, uint16_t dst)
 {
 	memset(cdb, 0, 12);

@@ -34,7 +34,7 @@ START_TEST(test_move_ok)
 
 	tl_fill_slot(0, "A00001L8");
 	res = c_do_move(TL_ST, TL_DT);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(tl.nr_moves, 1);
 	check_move(0, TL_ST, TL_DT, "A00001L8");
 	ck_assert_int_eq(tl.moves[0].src_type, SCSTU_ELEM_STORAGE);
@@ -51,15 +51,15 @@ START_TEST(test_move_ok)
 	ck_assert_uint_eq(e.source, TL_ST);
 	/* drive to another slot: the source stays the original slot */
 	res = c_do_move(TL_DT, TL_ST + 5);
-	c_good(&res);
+	hc_good(&res);
 	e = elem(TL_ST + 5);
 	ck_assert(e.full && e.source_valid);
 	ck_assert_uint_eq(e.source, TL_ST);
 	/* slot to mail slot to slot: source is the last storage element */
 	res = c_do_move(TL_ST + 5, TL_IE);
-	c_good(&res);
+	hc_good(&res);
 	res = c_do_move(TL_IE, TL_ST + 7);
-	c_good(&res);
+	hc_good(&res);
 	e = elem(TL_ST + 7);
 	ck_assert_uint_eq(e.source, TL_IE);
 	/* transport address 0 is the default transport; LUN and vendor
@@ -68,7 +68,7 @@ START_TEST(test_move_ok)
 	cdb[1] = 0x40;
 	cdb[11] = 0x40;
 	c_run(cdb, 12, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert(elem(TL_DT + 3).full);
 	ck_assert_uint_eq(tl.nr_moves, 5);
 }
@@ -82,25 +82,25 @@ START_TEST(test_move_bad_addr)
 	tl_fill_slot(0, "A00001L8");
 	c_move(cdb, TL_DT, TL_ST, TL_DT);	/* not the transport */
 	c_run(cdb, 12, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_field(&res, 0x21, 0x01, 2, -1);
+	hc_field(&res, 0x21, 0x01, 2, -1);
 	c_move(cdb, TL_MT, 0x200, TL_DT);
 	c_run(cdb, 12, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_field(&res, 0x21, 0x01, 4, -1);
+	hc_field(&res, 0x21, 0x01, 4, -1);
 	c_move(cdb, TL_MT, TL_ST, TL_ST + TL_NR_ST);
 	c_run(cdb, 12, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_field(&res, 0x21, 0x01, 6, -1);
+	hc_field(&res, 0x21, 0x01, 6, -1);
 	/* the transport element cannot be named */
 	c_move(cdb, TL_MT, TL_MT, TL_DT);
 	c_run(cdb, 12, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_field(&res, 0x21, 0x01, 4, -1);
+	hc_field(&res, 0x21, 0x01, 4, -1);
 	c_move(cdb, TL_MT, TL_ST, TL_MT);
 	c_run(cdb, 12, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_field(&res, 0x21, 0x01, 6, -1);
+	hc_field(&res, 0x21, 0x01, 6, -1);
 	/* INVERT: no rotation */
 	c_move(cdb, TL_MT, TL_ST, TL_DT);
 	cdb[10] = 0x01;
 	c_run(cdb, 12, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_field(&res, 0x24, 0, 10, 0);
+	hc_field(&res, 0x24, 0, 10, 0);
 	ck_assert_uint_eq(tl.nr_moves, 0);
 	ck_assert_uint_eq(tl.nr_changed, 0);
 }
@@ -113,11 +113,11 @@ START_TEST(test_move_state_errors)
 	tl_fill_slot(0, "A00001L8");
 	tl_fill_slot(1, "A00002L8");
 	res = c_do_move(TL_ST + 2, TL_DT);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0e);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0e);
 	res = c_do_move(TL_ST, TL_ST + 1);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0d);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0d);
 	res = c_do_move(TL_ST, TL_ST);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0d);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0d);
 	ck_assert_uint_eq(tl.nr_moves, 0);
 }
 END_TEST
@@ -134,29 +134,29 @@ START_TEST(test_move_handler_errors)
 
 	tl_fill_slot(0, "A00001L8");
 	res = c_do_move(TL_ST, TL_DT);
-	c_good(&res);
+	hc_good(&res);
 	/* drive still loaded: the initiator did not unload it */
 	fail_next(-EBUSY);
 	res = c_do_move(TL_DT, TL_ST + 1);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x01);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x01);
 	ck_assert(elem(TL_DT).full);
 	ck_assert(!elem(TL_ST + 1).full);
 	fail_next(-EBUSY);
 	res = c_do_move(TL_DT, TL_DT + 1);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x01);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x01);
 	tl_fill_slot(2, "CLN001L1");
 	fail_next(-EBUSY);
 	res = c_do_move(TL_ST + 2, TL_DT + 1);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0d);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0d);
 	fail_next(-EMEDIUMTYPE);
 	res = c_do_move(TL_ST + 2, TL_DT + 1);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x30, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x30, 0x00);
 	fail_next(-EIO);
 	res = c_do_move(TL_ST + 2, TL_DT + 1);
-	c_sense(&res, SCSTU_HARDWARE_ERROR, 0x53, 0x00);
+	hc_sense(&res, SCSTU_HARDWARE_ERROR, 0x53, 0x00);
 	fail_next(-ENOSPC);
 	res = c_do_move(TL_ST + 2, TL_DT + 1);
-	c_sense(&res, SCSTU_HARDWARE_ERROR, 0x44, 0x00);
+	hc_sense(&res, SCSTU_HARDWARE_ERROR, 0x44, 0x00);
 	/* nothing changed by the failures */
 	ck_assert(elem(TL_ST + 2).full);
 	ck_assert(!elem(TL_DT + 1).full);
@@ -171,7 +171,7 @@ static void prevent(uint64_t session, bool on)
 	struct scstu_harness_result res;
 
 	c_run_sess(session, cdb, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_good(&res);
+	hc_good(&res);
 }
 
 static void attach(uint64_t session)
@@ -196,26 +196,26 @@ START_TEST(test_prevent_per_nexus)
 			 0);
 	prevent(1, true);
 	res = c_do_move(TL_ST, TL_IE);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x02);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x02);
 	/* into the library and within it is fine */
 	res = c_do_move(TL_IE + 1, TL_ST + 10);
-	c_good(&res);
+	hc_good(&res);
 	res = c_do_move(TL_ST, TL_DT);
-	c_good(&res);
+	hc_good(&res);
 	/* the operator cannot use the mail slots either */
 	ck_assert_int_eq(scstu_changer_import(tl.dev, TL_IE, "X"), -EPERM);
 	prevent(2, true);
 	prevent(1, false);
 	res = c_do_move(TL_ST + 1, TL_IE);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x02);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x02);
 	/* an allow from a nexus that never prevented changes nothing */
 	prevent(3, false);
 	res = c_do_move(TL_ST + 1, TL_IE);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x02);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x02);
 	/* the preventing nexus goes away */
 	ck_assert_int_eq(scstu_harness_detach(tl.dev, 2, 0), 0);
 	res = c_do_move(TL_ST + 1, TL_IE);
-	c_good(&res);
+	hc_good(&res);
 }
 END_TEST
 
@@ -231,14 +231,14 @@ START_TEST(test_prevent_resets)
 			 0);
 	ck_assert_uint_eq(tl.nr_resets, 1);
 	res = c_do_move(TL_ST, TL_IE);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x02);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x02);
 	/* a logical unit reset ends every prevention */
 	prevent(1, true);
 	ck_assert_int_eq(scstu_harness_abort(tl.dev, SCSTU_NO_SESSION,
 					     SCSTU_RESET_LUN), 0);
 	ck_assert_uint_eq(tl.nr_resets, 2);
 	res = c_do_move(TL_ST, TL_IE);
-	c_good(&res);
+	hc_good(&res);
 }
 END_TEST
 
@@ -318,7 +318,7 @@ START_TEST(test_exchange)
 	tl_fill_slot(1, "A00002L8");
 	/* A: slot 0 -> slot 1; B: slot 1 -> slot 2 */
 	exchange(TL_ST, TL_ST + 1, TL_ST + 2, 0, &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(tl.nr_moves, 2);
 	check_move(0, TL_ST + 1, TL_ST + 2, "A00002L8");
 	check_move(1, TL_ST, TL_ST + 1, "A00001L8");
@@ -327,10 +327,10 @@ START_TEST(test_exchange)
 	ck_assert_str_eq(elem(TL_ST + 2).voltag, "A00002L8");
 	ck_assert_uint_eq(tl.nr_changed, 1);
 	/* swap a drive's cartridge with a slot's through the picker */
-	c_good((res = c_do_move(TL_ST + 2, TL_DT), &res));
+	hc_good((res = c_do_move(TL_ST + 2, TL_DT), &res));
 	tl.nr_moves = 0;
 	exchange(TL_ST + 1, TL_DT, TL_ST + 1, 0, &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(tl.nr_moves, 3);
 	check_move(0, TL_DT, TL_MT, "A00002L8");
 	check_move(1, TL_ST + 1, TL_DT, "A00001L8");
@@ -352,31 +352,31 @@ START_TEST(test_exchange_errors)
 	tl_fill_slot(1, "A00002L8");
 	tl_fill_slot(2, "A00003L8");
 	exchange(TL_ST + 5, TL_ST + 1, TL_ST + 6, 0, &res);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0e);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0e);
 	exchange(TL_ST, TL_ST + 5, TL_ST + 6, 0, &res);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0e);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0e);
 	exchange(TL_ST, TL_ST + 1, TL_ST + 2, 0, &res);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0d);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0d);
 	exchange(TL_ST, TL_ST, TL_ST + 6, 0, &res);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0d);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0d);
 	exchange(TL_ST, TL_ST + 1, TL_ST + 1, 0, &res);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0d);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0d);
 	exchange(TL_ST, TL_ST + 1, TL_MT, 0, &res);
-	c_field(&res, 0x21, 0x01, 8, -1);
+	hc_field(&res, 0x21, 0x01, 8, -1);
 	exchange(TL_ST, 0x7777, TL_ST + 6, 0, &res);
-	c_field(&res, 0x21, 0x01, 6, -1);
+	hc_field(&res, 0x21, 0x01, 6, -1);
 	exchange(TL_ST, TL_ST + 1, TL_ST + 6, 0x02, &res);	/* INV1 */
-	c_field(&res, 0x24, 0, 10, 1);
+	hc_field(&res, 0x24, 0, 10, 1);
 	prevent(1, true);
 	exchange(TL_ST, TL_ST + 1, TL_IE, 0, &res);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x02);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x02);
 	ck_assert_uint_eq(tl.nr_moves, 0);
 	/* a stuck cartridge in the picker: no swap */
 	prevent(1, false);
 	ck_assert_int_eq(scstu_changer_set(tl.dev, TL_MT, true, "STUCK", 0),
 			 0);
 	exchange(TL_ST, TL_ST + 1, TL_ST, 0, &res);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0d);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0d);
 	ck_assert_uint_eq(tl.nr_moves, 0);
 }
 END_TEST
@@ -387,7 +387,7 @@ START_TEST(test_exchange_rollback)
 	struct scstu_element a, b;
 
 	tl_fill_slot(0, "A00001L8");
-	c_good((res = c_do_move(TL_ST, TL_DT), &res));
+	hc_good((res = c_do_move(TL_ST, TL_DT), &res));
 	tl_fill_slot(1, "A00002L8");
 	a = elem(TL_DT);
 	b = elem(TL_ST + 1);
@@ -397,7 +397,7 @@ START_TEST(test_exchange_rollback)
 	tl.fail = -EMEDIUMTYPE;
 	tl.fail_at = tl.calls + 1;
 	exchange(TL_ST + 1, TL_DT, TL_ST + 1, 0, &res);
-	c_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x30, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x30, 0x00);
 	ck_assert_uint_eq(tl.nr_moves, 2);
 	check_move(0, TL_DT, TL_MT, "A00001L8");
 	check_move(1, TL_MT, TL_DT, "A00001L8");
@@ -422,18 +422,18 @@ START_TEST(test_position)
 	c_put16(TL_MT, &cdb[2]);
 	c_put16(TL_ST + 3, &cdb[4]);
 	c_run(cdb, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_good(&res);
+	hc_good(&res);
 	c_put16(0x888, &cdb[4]);
 	c_run(cdb, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_field(&res, 0x21, 0x01, 4, -1);
+	hc_field(&res, 0x21, 0x01, 4, -1);
 	c_put16(TL_ST, &cdb[2]);
 	c_run(cdb, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_field(&res, 0x21, 0x01, 2, -1);
+	hc_field(&res, 0x21, 0x01, 2, -1);
 	c_put16(0, &cdb[2]);
 	c_put16(TL_DT, &cdb[4]);
 	cdb[8] = 0x01;					/* INVERT */
 	c_run(cdb, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	c_field(&res, 0x24, 0, 8, 0);
+	hc_field(&res, 0x24, 0, 8, 0);
 	ck_assert_uint_eq(tl.nr_moves, 0);
 }
 END_TEST

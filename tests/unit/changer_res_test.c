@@ -62,7 +62,7 @@ START_TEST(test_storage_voltag)
 	tl_fill_slot(0, "A00001L8");
 	tl_fill_slot(3, "A00004L8");
 	res_run(2, true, TL_ST, 100, false, 4096, &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 8 + 8 + 20 * 52);
 	check_hdr(TL_ST, 20, 8 + 20 * 52);
 	check_page(&buf[8], 2, 0x80, 52, 20 * 52);
@@ -93,7 +93,7 @@ START_TEST(test_storage_no_voltag)
 
 	tl_fill_slot(1, "A00002L8");
 	res_run(2, false, TL_ST, 20, false, 4096, &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 8 + 8 + 20 * 16);
 	check_hdr(TL_ST, 20, 8 + 20 * 16);
 	check_page(&buf[8], 2, 0x00, 16, 20 * 16);
@@ -111,12 +111,12 @@ START_TEST(test_ch_single_element)
 
 	tl_fill_slot(5, "CH0005L8");
 	mv = c_do_move(TL_ST + 5, TL_DT + 1);
-	c_good(&mv);
+	hc_good(&mv);
 	c_res(cdb, 4, true, TL_DT + 1, 1, false, 255);
 	cdb[1] |= 0x20;				/* LUN 1 in bits 7:5 */
 	memset(buf, 0, 512);
 	c_run(cdb, 12, SCSTU_DIR_READ, buf, 256, &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq((buf[16] << 8) | buf[17], TL_DT + 1);
 	ck_assert_uint_eq(buf[18] & 0x01, 0x01);	/* CESTATUS_FULL */
 	ck_assert_uint_eq(buf[9] & 0x80, 0x80);		/* PVOLTAG */
@@ -134,7 +134,7 @@ START_TEST(test_drives_dvcid)
 	unsigned int i, dl = 16 + TL_ID_LEN;
 
 	res_run(4, false, TL_DT, 4, true, 4096, &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 16 + 4 * dl);
 	check_hdr(TL_DT, 4, 8 + 4 * dl);
 	check_page(&buf[8], 4, 0, dl, 4 * dl);
@@ -160,14 +160,14 @@ START_TEST(test_drives_dvcid)
 	}
 	/* with VOLTAG the identifier follows the volume tag */
 	res_run(4, true, TL_DT, 1, true, 4096, &res);
-	c_good(&res);
+	hc_good(&res);
 	check_page(&buf[8], 4, 0x80, 52 + TL_ID_LEN, 52 + TL_ID_LEN);
 	ck_assert_uint_eq(buf[16 + 48], 2);
 	ck_assert_uint_eq(buf[16 + 51], TL_ID_LEN);
 	ck_assert_int_eq(memcmp(&buf[16 + 52], "IBM     ULT3580-TD8", 19), 0);
 	/* DVCID does not change other element types */
 	res_run(2, false, TL_ST, 1, true, 4096, &res);
-	c_good(&res);
+	hc_good(&res);
 	check_page(&buf[8], 2, 0, 16, 16);
 }
 END_TEST
@@ -179,12 +179,12 @@ START_TEST(test_dvcid_unsupported)
 	tl_teardown();
 	tl_setup_opts(true, NULL);
 	res_run(4, false, TL_DT, 4, true, 4096, &res);
-	c_field(&res, 0x24, 0, 6, 0);
+	hc_field(&res, 0x24, 0, 6, 0);
 	res_run(0, true, 0, 100, true, 4096, &res);
-	c_field(&res, 0x24, 0, 6, 0);
+	hc_field(&res, 0x24, 0, 6, 0);
 	/* without DVCID drives report 16-byte descriptors */
 	res_run(4, false, TL_DT, 4, false, 4096, &res);
-	c_good(&res);
+	hc_good(&res);
 	check_page(&buf[8], 4, 0, 16, 64);
 }
 END_TEST
@@ -199,7 +199,7 @@ START_TEST(test_all_types)
 	ck_assert_int_eq(scstu_changer_import(tl.dev, TL_IE + 2, "IMP003L8"),
 			 0);
 	res_run(0, true, 0, 0xffff, true, sizeof(buf), &res);
-	c_good(&res);
+	hc_good(&res);
 	check_hdr(TL_MT, TL_NR_ELEMS, total);
 	ck_assert_uint_eq(res.xfer, 8 + total);
 	/* pages in address order: transport, drives, mail slots, slots */
@@ -229,28 +229,28 @@ START_TEST(test_selection)
 
 	/* NUMBER OF ELEMENTS across pages: transport + 2 drives */
 	res_run(0, false, 0, 3, false, 4096, &res);
-	c_good(&res);
+	hc_good(&res);
 	check_hdr(TL_MT, 3, 8 + 16 + 8 + 32);
 	check_page(&buf[8], 1, 0, 16, 16);
 	check_page(&buf[8 + 8 + 16], 4, 0, 16, 32);
 	ck_assert_uint_eq(c_be16(&buf[8 + 8 + 16 + 8 + 16]), TL_DT + 1);
 	/* starting inside a range */
 	res_run(2, false, TL_ST + 18, 10, false, 4096, &res);
-	c_good(&res);
+	hc_good(&res);
 	check_hdr(TL_ST + 18, 2, 8 + 32);
 	/* a starting address that is no element's: the next ones */
 	res_run(0, false, 2, 1, false, 4096, &res);
-	c_good(&res);
+	hc_good(&res);
 	check_hdr(TL_DT, 1, 8 + 16);
 	ck_assert_uint_eq(buf[8], 4);
 	/* a type with nothing at or above the start: empty report */
 	res_run(1, false, TL_DT, 10, false, 4096, &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 8);
 	check_hdr(0, 0, 0);
 	/* NUMBER OF ELEMENTS 0 */
 	res_run(2, true, TL_ST, 0, false, 4096, &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 8);
 	check_hdr(0, 0, 0);
 	/* CURDATA is accepted */
@@ -260,7 +260,7 @@ START_TEST(test_selection)
 		c_res(cdb, 3, true, TL_IE, 4, false, 4096);
 		cdb[6] = 0x02;
 		c_run(cdb, 12, SCSTU_DIR_READ, buf, 4096, &res);
-		c_good(&res);
+		hc_good(&res);
 		check_hdr(TL_IE, 4, 8 + 4 * 52);
 	}
 }
@@ -272,14 +272,14 @@ START_TEST(test_bad_fields)
 
 	/* past the highest element address (mtx's all-types walk ends) */
 	res_run(0, false, TL_ST + TL_NR_ST, 10, false, 4096, &res);
-	c_field(&res, 0x21, 0x01, 2, -1);
+	hc_field(&res, 0x21, 0x01, 2, -1);
 	res_run(0, false, 0xffff, 10, false, 4096, &res);
-	c_field(&res, 0x21, 0x01, 2, -1);
+	hc_field(&res, 0x21, 0x01, 2, -1);
 	/* element type code 5..15 */
 	res_run(5, false, 0, 10, false, 4096, &res);
-	c_field(&res, 0x24, 0, 1, 3);
+	hc_field(&res, 0x24, 0, 1, 3);
 	res_run(15, false, 0, 10, false, 4096, &res);
-	c_field(&res, 0x24, 0, 1, 3);
+	hc_field(&res, 0x24, 0, 1, 3);
 }
 END_TEST
 
@@ -291,24 +291,24 @@ START_TEST(test_truncation)
 
 	/* header only: the byte count tells the real size (mtx, Dell) */
 	res_run(0, true, 0, 0xffff, false, 8, &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 8);
 	ck_assert_uint_eq(res.resid, 0);
 	check_hdr(TL_MT, TL_NR_ELEMS, total);
 	/* then the whole report */
 	alloc = c_be24(&buf[5]) + 8;
 	res_run(0, true, 0, 0xffff, false, alloc, &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, alloc);
 	/* shorter than the header: that many bytes of it */
 	res_run(0, true, 0, 0xffff, false, 5, &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 5);
 	ck_assert_uint_eq(c_be16(&buf[2]), TL_NR_ELEMS);
 	/* whole descriptors only: MT page, DT page + 2 drives (+10) */
 	alloc = 8 + 8 + 52 + 8 + 2 * 52 + 10;
 	res_run(0, true, 0, 0xffff, false, alloc, &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, alloc - 10);
 	ck_assert_uint_eq(res.resid, 10);
 	check_hdr(TL_MT, TL_NR_ELEMS, total);
@@ -317,7 +317,7 @@ START_TEST(test_truncation)
 	/* room for a page header but no descriptor of it */
 	alloc = 8 + 8 + 52 + 8 + 20;
 	res_run(0, true, 0, 0xffff, false, alloc, &res);
-	c_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 8 + 8 + 52 + 8);
 	/* a data-in buffer shorter than the allocation length */
 	{
@@ -325,7 +325,7 @@ START_TEST(test_truncation)
 
 		c_res(cdb, 0, true, 0, 0xffff, false, 4096);
 		c_run(cdb, 12, SCSTU_DIR_READ, buf, 100, &res);
-		c_good(&res);
+		hc_good(&res);
 		ck_assert_uint_eq(res.xfer, 100);
 	}
 }

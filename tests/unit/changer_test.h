@@ -13,6 +13,7 @@
 #include "scstuser.h"
 #include "scstuser_changer.h"
 #include "scstuser_harness.h"
+#include "harness_check.h"
 
 #define TL_MT		1
 #define TL_DT		0x101	/* 257..260 */
@@ -59,12 +60,6 @@ void c_run(const uint8_t *cdb, unsigned int len, enum scstu_dir dir,
 void c_run_sess(uint64_t session, const uint8_t *cdb, unsigned int len,
 		enum scstu_dir dir, void *buf, uint32_t xfer,
 		struct scstu_harness_result *res);
-void c_good(const struct scstu_harness_result *res);
-void c_sense(const struct scstu_harness_result *res, int key, int asc,
-	     int ascq);
-/* ILLEGAL REQUEST asc/00 (or 21/01) with a CDB field pointer. */
-void c_field(const struct scstu_harness_result *res, int asc, int ascq,
-	     unsigned int byte, int bit);
 
 uint16_t c_be16(const uint8_t *p);
 uint32_t c_be24(const uint8_t *p);

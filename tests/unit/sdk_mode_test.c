@@ -42,7 +42,7 @@ START_TEST(sense_all_pages)
 	uint8_t b[255];
 
 	sense6(0, 0x3f, 0, b, 255, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 4 + 8 + 12 + 20 + 12 + 12);
 	ck_assert_uint_eq(b[0], res.xfer - 1);
 	ck_assert_uint_eq(b[2], 0x10);			/* DPOFUA */
@@ -57,7 +57,7 @@ START_TEST(sense_all_pages)
 	ck_assert_uint_eq(b[56], 0x1c);
 	/* DBD, truncated */
 	sense6(0x08, 0x08, 0, b, 10, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 10);
 	ck_assert_uint_eq(b[0], 4 + 20 - 1);
 	ck_assert_uint_eq(b[3], 0);
@@ -68,11 +68,11 @@ START_TEST(sense_all_pages)
 	sense6(0x08, 0x08, 0xff, b, 255, &res);
 	ck_assert_uint_eq(res.xfer, 4 + 20);
 	sense6(0, 0x08, 0x01, b, 255, &res);
-	t_field(&res, 0x24, 3, -1);
+	hc_field(&res, 0x24, 0, 3, -1);
 	sense6(0, 0x05, 0, b, 255, &res);
-	t_field(&res, 0x24, 2, 5);
+	hc_field(&res, 0x24, 0, 2, 5);
 	sense6(0, 0x3f, 0x05, b, 255, &res);
-	t_field(&res, 0x24, 3, -1);
+	hc_field(&res, 0x24, 0, 3, -1);
 }
 END_TEST
 
@@ -82,7 +82,7 @@ START_TEST(sense10_llbaa_and_pc)
 	uint8_t b[512];
 
 	sense10(0x10, 0x0a, 0, b, 512, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(t_be16(&b[0]), 8 + 16 + 12 - 2);
 	ck_assert_uint_eq(b[4], 0x01);			/* LONGLBA */
 	ck_assert_uint_eq(t_be16(&b[6]), 16);
@@ -90,7 +90,7 @@ START_TEST(sense10_llbaa_and_pc)
 	ck_assert_uint_eq(t_be32(&b[20]), 512);
 	/* changeable */
 	sense10(0, 0x40 | 0x3f, 0, b, 512, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(t_be32(&b[8]), 0);		/* block desc */
 	ck_assert_uint_eq(b[16], 0x01);
 	ck_assert_uint_eq(b[18], 0x00);
@@ -101,12 +101,12 @@ START_TEST(sense10_llbaa_and_pc)
 	ck_assert_uint_eq(b[51], 0x00);
 	/* saved: a page that cannot be saved */
 	sense10(0x08, 0xc0 | 0x01, 0, b, 512, &res);
-	t_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x39, 0);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x39, 0);
 	sense10(0x08, 0xc0 | 0x08, 0, b, 512, &res);
-	t_good(&res);
+	hc_good(&res);
 	/* default */
 	sense10(0x08, 0x80 | 0x1c, 0, b, 512, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(b[10], 0x08);			/* DEXCPT */
 }
 END_TEST
@@ -128,7 +128,7 @@ START_TEST(select_applies_and_raises_ua)
 	p[33] = 0xff;
 	ck_assert(!scstu_disk_write_cache(td.dev));
 	select6(0x10, p, 36, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert(scstu_disk_write_cache(td.dev));
 	ck_assert(scstu_dev_d_sense(td.dev));
 	ck_assert(scstu_harness_pop_ua(td.dev, &asc, &ascq));
@@ -139,18 +139,18 @@ START_TEST(select_applies_and_raises_ua)
 	ck_assert_uint_eq(b[6], 0x04);
 	/* the same again: nothing changes, no UA */
 	select6(0x10, p, 36, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert(!scstu_harness_pop_ua(td.dev, &asc, &ascq));
 	/* sense is now in descriptor format */
 	sense6(0, 0x05, 0, b, 255, &res);
 	ck_assert_uint_eq(res.sense[0], 0x72);
-	t_field(&res, 0x24, 2, 5);
+	hc_field(&res, 0x24, 0, 2, 5);
 	/* PS echoed back is ignored; a zero-length list does nothing */
 	p[4] = 0x88;
 	select6(0x10, p, 24, &res);
-	t_good(&res);
+	hc_good(&res);
 	select6(0x10, p, 0, &res);
-	t_good(&res);
+	hc_good(&res);
 }
 END_TEST
 
@@ -171,45 +171,45 @@ START_TEST(select_errors)
 	p[40] = 0xff;
 	p[41] = 0xff;
 	select6(0x10, p, 44, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert(scstu_harness_pop_ua(td.dev, &asc, &ascq));
 	select6(0x00, p, 44, &res);		/* PF = 0 */
-	t_field(&res, 0x24, 1, 4);
+	hc_field(&res, 0x24, 0, 1, 4);
 	select6(0x10, p, 3, &res);
-	t_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0);
 	p[1] = 1;				/* medium type */
 	select6(0x10, p, 44, &res);
-	t_field(&res, 0x26, 1, -1);
+	hc_field(&res, 0x26, 0, 1, -1);
 	p[1] = 0;
 	p[3] = 4;
 	select6(0x10, p, 44, &res);
-	t_field(&res, 0x26, 3, -1);
+	hc_field(&res, 0x26, 0, 3, -1);
 	p[3] = 8;
 	p[10] = 0x04;				/* block length 1024 */
 	select6(0x10, p, 44, &res);
-	t_field(&res, 0x26, 9, -1);
+	hc_field(&res, 0x26, 0, 9, -1);
 	p[10] = 0x02;
 	t_put_be32(100, &p[4]);			/* other capacity */
 	select6(0x10, p, 44, &res);
-	t_field(&res, 0x26, 4, -1);
+	hc_field(&res, 0x26, 0, 4, -1);
 	t_put_be32(0, &p[4]);			/* 0: no change */
 	p[14] = 0x05;				/* RCD: not changeable */
 	select6(0x10, p, 44, &res);
-	t_field(&res, 0x26, 14, 0);
+	hc_field(&res, 0x26, 0, 14, 0);
 	p[14] = 0x00;
 	p[13] = 0x10;				/* page length */
 	select6(0x10, p, 44, &res);
-	t_field(&res, 0x26, 13, -1);
+	hc_field(&res, 0x26, 0, 13, -1);
 	p[13] = 0x12;
 	p[32] = 0x05;				/* unknown page */
 	select6(0x10, p, 44, &res);
-	t_field(&res, 0x26, 32, 5);
+	hc_field(&res, 0x26, 0, 32, 5);
 	p[32] = 0x0a;
 	select6(0x10, p, 40, &res);		/* truncated page */
-	t_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0);
 	p[34] = 0x80;				/* TST: not changeable */
 	select6(0x10, p, 44, &res);
-	t_field(&res, 0x26, 34, 7);
+	hc_field(&res, 0x26, 0, 34, 7);
 	/* nothing of the valid caching page was applied */
 	ck_assert(scstu_disk_write_cache(td.dev));
 	ck_assert(!scstu_harness_pop_ua(td.dev, &asc, &ascq));
@@ -233,7 +233,7 @@ START_TEST(select10_and_saved_file)
 	p[8] = 0x08;
 	p[9] = 0x12;			/* WCE off, saved */
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, p, 8 + 20, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert(!scstu_disk_write_cache(td.dev));
 	ck_assert_int_eq(access(path, R_OK), 0);
 	td_teardown();
@@ -248,10 +248,10 @@ START_TEST(select10_and_saved_file)
 	p[4] = 0x01;
 	p[7] = 8;
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, p, 16, &res);
-	t_field(&res, 0x26, 6, -1);
+	hc_field(&res, 0x26, 0, 6, -1);
 	p[4] = 0x02;
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, p, 16, &res);
-	t_field(&res, 0x26, 4, 1);
+	hc_field(&res, 0x26, 0, 4, 1);
 	unlink(path);
 }
 END_TEST

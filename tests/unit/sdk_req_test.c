@@ -152,13 +152,13 @@ START_TEST(accessors)
 	ck_assert_uint_eq(scstu_dev_type(dev), SCSTU_TYPE_TAPE);
 	ck_assert_uint_eq(scstu_dev_max_xfer(dev), 4096);
 	ck_assert_int_eq(scstu_harness_run(dev, &cmd, &res), 0);
-	t_good(&res);
+	hc_good(&res);
 	/* a residual larger than the transfer is clamped */
 	ck_assert_uint_eq(res.resid, 6);
 	ck_assert_uint_eq(res.xfer, 0);
 	/* ctx zeroed for each command */
 	ck_assert_int_eq(scstu_harness_run(dev, &cmd, &res), 0);
-	t_good(&res);
+	hc_good(&res);
 }
 END_TEST
 
@@ -170,14 +170,14 @@ START_TEST(reply_truncates_and_long_cdb)
 	cdb[39] = 0x39;
 	memset(buf, 0xee, sizeof(buf));
 	t_run(dev, cdb, sizeof(cdb), SCSTU_DIR_READ, buf, 100, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 64);
 	ck_assert_uint_eq(res.resid, 36);
 	ck_assert_mem_eq(buf, cdb, 40);
 	ck_assert_uint_eq(buf[63], 40);
 	ck_assert_uint_eq(buf[64], 0xee);	/* not transferred */
 	t_run(dev, cdb, 6, SCSTU_DIR_READ, buf, 16, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 16);
 	ck_assert_uint_eq(res.resid, 0);
 }
@@ -189,20 +189,20 @@ START_TEST(check_and_d_sense)
 	struct scstu_harness_result res;
 
 	t_run(dev, cdb, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	t_sense(&res, SCSTU_NOT_READY, 0x04, 0x03);
+	hc_sense(&res, SCSTU_NOT_READY, 0x04, 0x03);
 	ck_assert_uint_eq(res.sense[0], 0x70);
 	ck_assert(!scstu_dev_d_sense(dev));
 	ck_assert_int_eq(scstu_dev_set_d_sense(dev, true), 0);
 	ck_assert(scstu_dev_d_sense(dev));
 	t_run(dev, cdb, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	t_sense(&res, SCSTU_NOT_READY, 0x04, 0x03);
+	hc_sense(&res, SCSTU_NOT_READY, 0x04, 0x03);
 	ck_assert_uint_eq(res.sense[0], 0x72);
 	cdb[0] = 0xc5;
 	t_run(dev, cdb, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	t_field(&res, 0x24, 3, 2);
+	hc_field(&res, 0x24, 0, 3, 2);
 	cdb[0] = 0xc6;
 	t_run(dev, cdb, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	t_field(&res, 0x26, 7, -1);
+	hc_field(&res, 0x26, 0, 7, -1);
 	ck_assert_uint_eq(res.sense[0], 0x72);
 }
 END_TEST
@@ -213,7 +213,7 @@ START_TEST(async_completion)
 	struct scstu_harness_result res;
 
 	t_run(dev, cdb, 6, SCSTU_DIR_READ, buf, 32, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.resid, 10);
 	ck_assert_uint_eq(res.xfer, 22);
 }
@@ -297,7 +297,7 @@ START_TEST(double_completion_and_errors)
 	scstu_log_set_fn(count_log);
 	t_run(dev, cdb, 6, SCSTU_DIR_NONE, NULL, 0, &res);
 	scstu_log_set_fn(NULL);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(nr_logged, 1);
 	ck_assert_int_eq(scstu_harness_run(dev, &bad, &res), -EINVAL);
 	/* larger than the data area: refused before the handler */
@@ -306,10 +306,10 @@ START_TEST(double_completion_and_errors)
 	bad.xfer_len = 8192;
 	bad.data = (uint8_t[8192]){ 0 };
 	ck_assert_int_eq(scstu_harness_run(dev, &bad, &res), 0);
-	t_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x24, 0);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x24, 0);
 	cdb[0] = 0x99;
 	t_run(dev, cdb, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	t_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x20, 0);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x20, 0);
 }
 END_TEST
 

@@ -52,21 +52,21 @@ START_TEST(rw_all_sizes)
 		}
 		fill(wbuf, n, i);
 		t_run(td.dev, cdb, 16, SCSTU_DIR_WRITE, wbuf, n, &res);
-		t_good(&res);
+		hc_good(&res);
 		ck_assert_mem_eq(td.mem + lba * 512, wbuf, n);
 		/* write cache off: write-through */
 		ck_assert_uint_eq(td.last_write_flags, SCSTU_DISK_FUA);
 		cdb[0] = rops[i];
 		memset(rbuf, 0, n);
 		t_run(td.dev, cdb, 16, SCSTU_DIR_READ, rbuf, n, &res);
-		t_good(&res);
+		hc_good(&res);
 		ck_assert_mem_eq(rbuf, wbuf, n);
 	}
 	/* READ(6) with 0 blocks means 256 */
 	memset(cdb, 0, 16);
 	cdb[0] = 0x08;
 	t_run(td.dev, cdb, 6, SCSTU_DIR_READ, rbuf, 256 * 512, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 256 * 512);
 }
 END_TEST
@@ -79,7 +79,7 @@ START_TEST(fua_and_write_cache)
 	/* WCE off (default) and a flush callback: write-through */
 	t_rw10(cdb, 0x2a, 0, 1);
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, wbuf, 512, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(td.last_write_flags, SCSTU_DISK_FUA);
 	td_teardown();
 	td_setup(TD_FLUSH | TD_WCE, 64, 512, NULL);
@@ -90,7 +90,7 @@ START_TEST(fua_and_write_cache)
 	ck_assert_uint_eq(td.last_write_flags, SCSTU_DISK_FUA);
 	cdb[1] = 0x10;				/* DPO: accepted */
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, wbuf, 512, &res);
-	t_good(&res);
+	hc_good(&res);
 }
 END_TEST
 
@@ -101,43 +101,43 @@ START_TEST(range_and_length)
 
 	t_rw16(cdb, 0x88, 2048, 1);
 	t_run(td.dev, cdb, 16, SCSTU_DIR_READ, rbuf, 512, &res);
-	t_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x21, 0);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x21, 0);
 	t_rw16(cdb, 0x88, 2047, 2);
 	t_run(td.dev, cdb, 16, SCSTU_DIR_READ, rbuf, 1024, &res);
-	t_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x21, 0);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x21, 0);
 	t_rw16(cdb, 0x8a, UINT64_MAX, 2);
 	t_run(td.dev, cdb, 16, SCSTU_DIR_WRITE, wbuf, 1024, &res);
-	t_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x21, 0);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x21, 0);
 	t_rw16(cdb, 0x88, 2048, 0);		/* at the end, nothing */
 	t_run(td.dev, cdb, 16, SCSTU_DIR_READ, NULL, 0, &res);
-	t_good(&res);
+	hc_good(&res);
 	/* more than MAXIMUM TRANSFER LENGTH (1 MiB here) */
 	td_teardown();
 	td_setup(0, 8192, 512, NULL);
 	t_rw10(cdb, 0x28, 0, 2049);
 	t_run(td.dev, cdb, 10, SCSTU_DIR_READ, rbuf, 0, &res);
-	t_field(&res, 0x24, 7, -1);
+	hc_field(&res, 0x24, 0, 7, -1);
 	t_rw16(cdb, 0x88, 0, 4096);
 	t_run(td.dev, cdb, 16, SCSTU_DIR_READ, rbuf, 0, &res);
-	t_field(&res, 0x24, 10, -1);
+	hc_field(&res, 0x24, 0, 10, -1);
 	/* expected length too short, wrong direction: refused */
 	t_rw10(cdb, 0x28, 0, 4);
 	t_run(td.dev, cdb, 10, SCSTU_DIR_READ, rbuf, 2047, &res);
-	t_field(&res, 0x24, 7, -1);
+	hc_field(&res, 0x24, 0, 7, -1);
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, wbuf, 2048, &res);
-	t_field(&res, 0x24, 7, -1);
+	hc_field(&res, 0x24, 0, 7, -1);
 	t_run(td.dev, cdb, 6 + 4, SCSTU_DIR_NONE, NULL, 0, &res);
-	t_field(&res, 0x24, 7, -1);
+	hc_field(&res, 0x24, 0, 7, -1);
 	/* longer: runs, the rest is residual */
 	t_run(td.dev, cdb, 10, SCSTU_DIR_READ, rbuf, 4096, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 2048);
 	ck_assert_uint_eq(res.resid, 2048);
 	/* zero blocks: no callback, everything residual */
 	t_rw10(cdb, 0x2a, 0, 0);
 	td.nr_write = 0;
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, wbuf, 512, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.resid, 512);
 	ck_assert_uint_eq(td.nr_write, 0);
 }
@@ -151,21 +151,21 @@ START_TEST(errors_map_to_sense)
 	t_rw10(cdb, 0x28, 0, 1);
 	td.fail = -EIO;
 	t_run(td.dev, cdb, 10, SCSTU_DIR_READ, rbuf, 512, &res);
-	t_sense(&res, SCSTU_MEDIUM_ERROR, 0x11, 0);
+	hc_sense(&res, SCSTU_MEDIUM_ERROR, 0x11, 0);
 	ck_assert_uint_eq(res.xfer, 0);
 	t_rw10(cdb, 0x2a, 0, 1);
 	td.fail = -EIO;
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, wbuf, 512, &res);
-	t_sense(&res, SCSTU_MEDIUM_ERROR, 0x0c, 0);
+	hc_sense(&res, SCSTU_MEDIUM_ERROR, 0x0c, 0);
 	td.fail = -ENOSPC;
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, wbuf, 512, &res);
-	t_sense(&res, SCSTU_DATA_PROTECT, 0x27, 0x07);
+	hc_sense(&res, SCSTU_DATA_PROTECT, 0x27, 0x07);
 	td.fail = -EROFS;
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, wbuf, 512, &res);
-	t_sense(&res, SCSTU_DATA_PROTECT, 0x27, 0x00);
+	hc_sense(&res, SCSTU_DATA_PROTECT, 0x27, 0x00);
 	td.fail = -ENOMEM;
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, wbuf, 512, &res);
-	t_sense(&res, SCSTU_HARDWARE_ERROR, 0x44, 0x00);
+	hc_sense(&res, SCSTU_HARDWARE_ERROR, 0x44, 0x00);
 }
 END_TEST
 
@@ -178,14 +178,14 @@ START_TEST(read_only_and_no_write)
 	td_setup(TD_RO | TD_UNMAP, 64, 512, NULL);
 	t_rw10(cdb, 0x2a, 0, 1);
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, wbuf, 512, &res);
-	t_sense(&res, SCSTU_DATA_PROTECT, 0x27, 0);
+	hc_sense(&res, SCSTU_DATA_PROTECT, 0x27, 0);
 	memset(cdb, 0, 16);
 	cdb[0] = 0x42;
 	t_run(td.dev, cdb, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	t_sense(&res, SCSTU_DATA_PROTECT, 0x27, 0);
+	hc_sense(&res, SCSTU_DATA_PROTECT, 0x27, 0);
 	cdb[0] = 0x04;
 	t_run(td.dev, cdb, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	t_sense(&res, SCSTU_DATA_PROTECT, 0x27, 0);
+	hc_sense(&res, SCSTU_DATA_PROTECT, 0x27, 0);
 	cdb[0] = 0x1a;				/* WP in MODE SENSE */
 	cdb[2] = 0x3f;
 	cdb[4] = 64;
@@ -195,7 +195,7 @@ START_TEST(read_only_and_no_write)
 	td_setup(TD_NO_WRITE, 64, 512, NULL);
 	t_rw10(cdb, 0x2a, 0, 1);
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, wbuf, 512, &res);
-	t_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x20, 0);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x20, 0);
 }
 END_TEST
 
@@ -209,50 +209,50 @@ START_TEST(verify_bytchk)
 	memcpy(wbuf, td.mem + 100 * 512, 4 * 512);
 	t_rw10(cdb, 0x2f, 100, 4);
 	t_run(td.dev, cdb, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	t_good(&res);					/* BYTCHK 0 */
+	hc_good(&res);					/* BYTCHK 0 */
 	cdb[1] = 0x02;
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, wbuf, 4 * 512, &res);
-	t_good(&res);
+	hc_good(&res);
 	wbuf[1234] ^= 1;
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, wbuf, 4 * 512, &res);
-	t_sense(&res, SCSTU_MISCOMPARE, 0x1d, 0);
+	hc_sense(&res, SCSTU_MISCOMPARE, 0x1d, 0);
 	ck_assert_int_eq(scstu_sense_parse(res.sense, res.sense_len, &s), 0);
 	ck_assert(s.flags & SCSTU_SENSE_INFO);
 	ck_assert_uint_eq(s.info, 1234);
 	/* too little data-out */
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, wbuf, 512, &res);
-	t_field(&res, 0x24, 7, -1);
+	hc_field(&res, 0x24, 0, 7, -1);
 	/* BYTCHK 10b reserved */
 	cdb[1] = 0x04;
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, wbuf, 512, &res);
-	t_field(&res, 0x24, 1, 2);
+	hc_field(&res, 0x24, 0, 1, 2);
 	/* BYTCHK 11b: one block against every block (16) */
 	memset(td.mem + 200 * 512, 0x5a, 3 * 512);
 	memset(wbuf, 0x5a, 512);
 	t_rw16(cdb, 0x8f, 200, 3);
 	cdb[1] = 0x06;
 	t_run(td.dev, cdb, 16, SCSTU_DIR_WRITE, wbuf, 512, &res);
-	t_good(&res);
+	hc_good(&res);
 	td.mem[202 * 512 + 7] = 0;
 	t_run(td.dev, cdb, 16, SCSTU_DIR_WRITE, wbuf, 512, &res);
-	t_sense(&res, SCSTU_MISCOMPARE, 0x1d, 0);
+	hc_sense(&res, SCSTU_MISCOMPARE, 0x1d, 0);
 	ck_assert_int_eq(scstu_sense_parse(res.sense, res.sense_len, &s), 0);
 	ck_assert_uint_eq(s.info, 2 * 512 + 7);
 	/* out of range even without data */
 	t_rw16(cdb, 0x8f, 2040, 9);
 	t_run(td.dev, cdb, 16, SCSTU_DIR_NONE, NULL, 0, &res);
-	t_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x21, 0);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x21, 0);
 	/* a read error while verifying */
 	t_rw10(cdb, 0x2f, 100, 4);
 	cdb[1] = 0x02;
 	td.fail = -EIO;
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, wbuf, 4 * 512, &res);
-	t_sense(&res, SCSTU_MEDIUM_ERROR, 0x11, 0);
+	hc_sense(&res, SCSTU_MEDIUM_ERROR, 0x11, 0);
 	/* WRITE AND VERIFY BYTCHK 1x */
 	t_rw10(cdb, 0x2e, 0, 1);
 	cdb[1] = 0x04;
 	t_run(td.dev, cdb, 10, SCSTU_DIR_WRITE, wbuf, 512, &res);
-	t_field(&res, 0x24, 1, 2);
+	hc_field(&res, 0x24, 0, 1, 2);
 }
 END_TEST
 
@@ -270,26 +270,26 @@ START_TEST(async_data_commands)
 	fill(wbuf, 8 * 512, 9);
 	t_rw16(cdb, 0x8a, 30, 8);
 	t_run(td.dev, cdb, 16, SCSTU_DIR_WRITE, wbuf, 8 * 512, &res);
-	t_good(&res);
+	hc_good(&res);
 	t_rw16(cdb, 0x88, 30, 8);
 	t_run(td.dev, cdb, 16, SCSTU_DIR_READ, rbuf, 8 * 512, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_mem_eq(rbuf, wbuf, 8 * 512);
 	t_rw16(cdb, 0x8f, 30, 8);
 	cdb[1] = 0x02;
 	wbuf[4000] ^= 0xff;
 	t_run(td.dev, cdb, 16, SCSTU_DIR_WRITE, wbuf, 8 * 512, &res);
-	t_sense(&res, SCSTU_MISCOMPARE, 0x1d, 0);
+	hc_sense(&res, SCSTU_MISCOMPARE, 0x1d, 0);
 	ck_assert_int_eq(scstu_sense_parse(res.sense, res.sense_len, &s), 0);
 	ck_assert_uint_eq(s.info, 4000);
 	td.fail = -EIO;
 	t_rw16(cdb, 0x88, 30, 8);
 	t_run(td.dev, cdb, 16, SCSTU_DIR_READ, rbuf, 8 * 512, &res);
-	t_sense(&res, SCSTU_MEDIUM_ERROR, 0x11, 0);
+	hc_sense(&res, SCSTU_MEDIUM_ERROR, 0x11, 0);
 	memset(cdb, 0, 16);
 	cdb[0] = 0x35;
 	t_run(td.dev, cdb, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(td.nr_flush, 1);
 }
 END_TEST

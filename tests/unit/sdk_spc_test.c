@@ -22,7 +22,7 @@ START_TEST(inquiry_standard)
 	uint8_t b[255];
 
 	inquiry(0, 0, b, 255, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 96);
 	ck_assert_uint_eq(b[0], 0x00);
 	ck_assert_uint_eq(b[2], 0x06);
@@ -31,12 +31,12 @@ START_TEST(inquiry_standard)
 	ck_assert_mem_eq(&b[8], "SCSTU   USER DISK       ", 24);
 	ck_assert_uint_eq(t_be16(&b[62]), 0x04c0);
 	inquiry(0, 0, b, 5, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 5);
 	inquiry(0, 0x80, b, 255, &res);
-	t_field(&res, 0x24, 2, -1);
+	hc_field(&res, 0x24, 0, 2, -1);
 	inquiry(1, 0x42, b, 255, &res);
-	t_field(&res, 0x24, 2, -1);
+	hc_field(&res, 0x24, 0, 2, -1);
 }
 END_TEST
 
@@ -49,14 +49,14 @@ START_TEST(vpd_pages)
 	uint8_t b[255], cdb[6] = { 0x12, 1, 0x83, 0, 255 };
 
 	inquiry(1, 0, b, 255, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(t_be16(&b[2]), sizeof(pages));
 	ck_assert_mem_eq(&b[4], pages, sizeof(pages));
 	inquiry(1, 0x80, b, 255, &res);
 	ck_assert_uint_eq(t_be16(&b[2]), 6);
 	ck_assert_mem_eq(&b[4], "SER123", 6);
 	inquiry(1, 0x83, b, 255, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(b[4], 0x01);		/* binary */
 	ck_assert_uint_eq(b[5], 0x03);		/* LU, NAA */
 	ck_assert_uint_eq(b[8] >> 4, 3);
@@ -75,7 +75,7 @@ START_TEST(vpd_pages)
 	ck_assert_uint_eq(t_be16(&b[40]), 1);
 
 	inquiry(1, 0xb0, b, 255, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(t_be16(&b[2]), 0x3c);
 	ck_assert_uint_eq(b[4], 0x01);			/* WSNZ */
 	ck_assert_uint_eq(b[5], 255);			/* max CAW */
@@ -87,7 +87,7 @@ START_TEST(vpd_pages)
 	inquiry(1, 0xb1, b, 255, &res);
 	ck_assert_uint_eq(t_be16(&b[4]), 1);		/* non-rotating */
 	inquiry(1, 0xb2, b, 255, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(t_be16(&b[2]), 4);
 	ck_assert_uint_eq(b[5], 0xe0);
 	ck_assert_uint_eq(b[6], 0x02);
@@ -104,7 +104,7 @@ START_TEST(vpd_without_unmap)
 	inquiry(1, 0, b, 255, &res);
 	ck_assert_uint_eq(t_be16(&b[2]), 5);
 	inquiry(1, 0xb2, b, 255, &res);
-	t_field(&res, 0x24, 2, -1);
+	hc_field(&res, 0x24, 0, 2, -1);
 	inquiry(1, 0xb0, b, 255, &res);
 	ck_assert_uint_eq(t_be32(&b[8]), (1 << 20) / 4096);
 	ck_assert_uint_eq(t_be32(&b[20]), 0);
@@ -130,7 +130,7 @@ static unsigned int rsoc_list(uint16_t *out)
 	unsigned int n = 0, off;
 
 	rsoc(0, 0, 0, b, sizeof(b), &res);
-	t_good(&res);
+	hc_good(&res);
 	for (off = 4; off < 4 + t_be32(b); off += 8, n++) {
 		out[n] = b[off] << 8 | (b[off + 5] & 1 ? b[off + 3] : 0);
 		ck_assert_uint_eq(b[off + 5] & 2, 0);
@@ -181,36 +181,36 @@ START_TEST(rsoc_one_command)
 	uint8_t b[64];
 
 	rsoc(1, 0x28, 0, b, 64, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(b[1], 0x03);
 	ck_assert_uint_eq(t_be16(&b[2]), 10);
 	ck_assert_uint_eq(b[4], 0x28);
 	ck_assert_uint_eq(b[5], 0x18);
 	ck_assert_uint_eq(res.xfer, 14);
 	rsoc(1, 0x9e, 0, b, 64, &res);
-	t_field(&res, 0x24, 3, -1);
+	hc_field(&res, 0x24, 0, 3, -1);
 	rsoc(2, 0x28, 0, b, 64, &res);
-	t_field(&res, 0x24, 3, -1);
+	hc_field(&res, 0x24, 0, 3, -1);
 	rsoc(2, 0x9e, 0x10, b, 64, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(b[1], 0x03);
 	ck_assert_uint_eq(t_be16(&b[2]), 16);
 	ck_assert_uint_eq(b[5], 0x10);
 	rsoc(2, 0x9e, 0x11, b, 64, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(b[1], 0x01);
 	rsoc(3, 0x28, 0x1234, b, 64, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(b[1], 0x03);
 	rsoc(3, 0xc0, 0, b, 64, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(b[1], 0x01);
 	ck_assert_uint_eq(res.xfer, 4);
 	rsoc(4, 0, 0, b, 64, &res);
-	t_field(&res, 0x24, 2, 2);
+	hc_field(&res, 0x24, 0, 2, 2);
 	/* RCTD: timeouts descriptor */
 	rsoc(0x83, 0x35, 0, b, 64, &res);
-	t_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(b[1], 0x83);
 	ck_assert_uint_eq(t_be16(&b[14]), 10);
 	ck_assert_uint_eq(t_be32(&b[22]), 30);
@@ -245,7 +245,7 @@ START_TEST(reserved_bits_sweep)
 		    op == 0x57 || op == 0xa0)
 			continue;
 		rsoc(3, op, sa, u, sizeof(u), &res);
-		t_good(&res);
+		hc_good(&res);
 		ck_assert_uint_eq(u[1], 0x03);
 		len = t_be16(&u[2]);
 		ck_assert_uint_eq(u[4], op);
@@ -262,7 +262,7 @@ START_TEST(reserved_bits_sweep)
 				cdb[byte] |= 1U << bit;
 				t_run(td.dev, cdb, len, SCSTU_DIR_NONE, NULL,
 				      0, &res);
-				t_field(&res, 0x24, byte, (int)bit);
+				hc_field(&res, 0x24, 0, byte, (int)bit);
 				checked++;
 			}
 		}
@@ -277,25 +277,25 @@ START_TEST(bad_opcodes)
 	uint8_t cdb[16] = { 0xc0 };
 
 	t_run(td.dev, cdb, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	t_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x20, 0);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x20, 0);
 	cdb[0] = 0x03;		/* the kernel answers REQUEST SENSE */
 	t_run(td.dev, cdb, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	t_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x20, 0);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x20, 0);
 	cdb[0] = 0x9e;
 	cdb[1] = 0x05;
 	t_run(td.dev, cdb, 16, SCSTU_DIR_NONE, NULL, 0, &res);
-	t_field(&res, 0x24, 1, 4);
+	hc_field(&res, 0x24, 0, 1, 4);
 	cdb[0] = 0xa3;
 	cdb[1] = 0x0a;		/* REPORT TARGET PORT GROUPS */
 	t_run(td.dev, cdb, 12, SCSTU_DIR_NONE, NULL, 0, &res);
-	t_field(&res, 0x24, 1, 4);
+	hc_field(&res, 0x24, 0, 1, 4);
 	cdb[0] = 0x88;		/* READ(16) in 10 bytes */
 	cdb[1] = 0;
 	t_run(td.dev, cdb, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	t_field(&res, 0x24, 0, -1);
+	hc_field(&res, 0x24, 0, 0, -1);
 	cdb[0] = 0x00;		/* TUR */
 	t_run(td.dev, cdb, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	t_good(&res);
+	hc_good(&res);
 }
 END_TEST
 

@@ -12,6 +12,7 @@
 #include "scstuser.h"
 #include "scstuser_disk.h"
 #include "scstuser_harness.h"
+#include "harness_check.h"
 
 Suite *sdk_sense_suite(void);
 Suite *sdk_req_suite(void);
@@ -60,13 +61,6 @@ void t_run(struct scstu_dev *dev, const uint8_t *cdb, unsigned int len,
 void t_run_sess(struct scstu_dev *dev, uint64_t session, const uint8_t *cdb,
 		unsigned int len, enum scstu_dir dir, void *buf,
 		uint32_t xfer, struct scstu_harness_result *res);
-/* Assert CHECK CONDITION key/asc/ascq. */
-void t_sense(const struct scstu_harness_result *res, int key, int asc,
-	     int ascq);
-/* Assert 24/00 or 26/00 with field pointer byte/bit (bit -1: none). */
-void t_field(const struct scstu_harness_result *res, int asc,
-	     unsigned int byte, int bit);
-void t_good(const struct scstu_harness_result *res);
 
 void t_put_be16(uint16_t v, uint8_t *p);
 void t_put_be32(uint32_t v, uint8_t *p);

@@ -35,13 +35,13 @@ START_TEST(test_held_across_restart)
 	scstu_harness_mark_early(tt.dev, 4);
 	tt_fill(blk, sizeof(blk), 2);
 	tt_write(false, sizeof(blk), blk, sizeof(blk), &res);
-	tt_sense(&res, SCSTU_UNIT_ATTENTION, 0x28, 0x00);
+	hc_sense(&res, SCSTU_UNIT_ATTENTION, 0x28, 0x00);
 	tt_run(inq, 6, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	tt_good(&res);				/* INQUIRY is exempt */
+	hc_good(&res);				/* INQUIRY is exempt */
 	tt_rewind(&res);
-	tt_sense(&res, SCSTU_UNIT_ATTENTION, 0x28, 0x00);
+	hc_sense(&res, SCSTU_UNIT_ATTENTION, 0x28, 0x00);
 	tt_read(0, sizeof(blk), blk, sizeof(blk), &res);
-	tt_sense(&res, SCSTU_UNIT_ATTENTION, 0x28, 0x00);
+	hc_sense(&res, SCSTU_UNIT_ATTENTION, 0x28, 0x00);
 	/* nothing moved, nothing was written; later commands run */
 	tt_at(1, 0);
 	ck_assert_uint_eq(tt.m->parts[0].nr, 1);
@@ -95,20 +95,20 @@ START_TEST(test_personality)
 
 	tt_drive(persons[_i].name);
 	inquiry(0, 0, buf, 96, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[0], 0x01);		/* sequential access */
 	ck_assert_int_eq(buf[1], 0x80);		/* RMB */
 	ck_assert_mem_eq(&buf[8], persons[_i].vendor, 8);
 	ck_assert_mem_eq(&buf[16], persons[_i].product, 16);
 	ck_assert_int_eq(buf[62] << 8 | buf[63], 0x0520);	/* SSC-4 */
 	tt_run(rbl, 6, SCSTU_DIR_READ, buf, 6, &res);
-	tt_good(&res);
+	hc_good(&res);
 	max = (uint32_t)buf[1] << 16 | buf[2] << 8 | buf[3];
 	ck_assert_uint_eq(max, persons[_i].max_block);
 	ck_assert_int_eq(buf[4] << 8 | buf[5], 1);
 	/* REPORT DENSITY SUPPORT: the default is the drive's own */
 	tt_run(rds, 10, SCSTU_DIR_READ, buf, 1024, &res);
-	tt_good(&res);
+	hc_good(&res);
 	n = (unsigned int)(buf[0] << 8 | buf[1]) + 2;
 	ck_assert_uint_eq((n - 4) % 52, 0);
 	for (i = 4; i < n; i += 52) {
@@ -173,15 +173,15 @@ START_TEST(test_media_rules)
 	tt.m = m;
 	tt_write(false, 16, buf, 16, &res);
 	if (rules[_i].write) {
-		tt_good(&res);
+		hc_good(&res);
 	} else {
 		/* CANNOT WRITE MEDIUM - INCOMPATIBLE FORMAT; WP in header */
-		tt_sense(&res, SCSTU_DATA_PROTECT, 0x30, 0x05);
+		hc_sense(&res, SCSTU_DATA_PROTECT, 0x30, 0x05);
 		tt_wfm(1, false, &res);
-		tt_sense(&res, SCSTU_DATA_PROTECT, 0x30, 0x05);
+		hc_sense(&res, SCSTU_DATA_PROTECT, 0x30, 0x05);
 	}
 	tt_run(ms, 6, SCSTU_DIR_READ, mb, sizeof(mb), &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(!!(mb[2] & 0x80), !rules[_i].write);
 	ck_assert_int_eq(mb[3], 8);
 	/* density code of the medium's format in the block descriptor */
@@ -202,20 +202,20 @@ START_TEST(test_vpd)
 	bool t10 = false;
 
 	inquiry(1, 0x00, buf, 64, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[3], 5);
 	ck_assert_mem_eq(&buf[4], "\x00\x80\x83\xb0\xb1", 5);
 	inquiry(1, 0x80, buf, 64, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[3], 10);
 	ck_assert_mem_eq(&buf[4], "1013000123", 10);
 	inquiry(1, 0xb0, buf, 64, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[1], 0xb0);
 	ck_assert_int_eq(buf[3], 2);
 	ck_assert_int_eq(buf[4] & 0x01, 1);		/* WORM */
 	inquiry(1, 0xb1, buf, 64, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[3], 10);
 	ck_assert_mem_eq(&buf[4], "1013000123", 10);
 	/* 83h: the T10 vendor ID designator is the changer's DVCID */
@@ -223,7 +223,7 @@ START_TEST(test_vpd)
 	ck_assert_uint_eq(n, 18);
 	ck_assert_mem_eq(id, "IBM     1013000123", 18);
 	inquiry(1, 0x83, buf, 255, &res);
-	tt_good(&res);
+	hc_good(&res);
 	for (i = 4; i + 4 <= 4u + (buf[2] << 8 | buf[3]); i += 4 + buf[i + 3])
 		if ((buf[i + 1] & 0x0f) == 0x01) {
 			ck_assert_uint_eq(buf[i + 3], n);
@@ -233,7 +233,7 @@ START_TEST(test_vpd)
 	ck_assert(t10);
 	ck_assert_uint_eq(scstu_tape_devid(tt.dev, id, 4), 18);
 	inquiry(1, 0xb2, buf, 64, &res);
-	tt_field(&res, 0x24, 2, -1);
+	hc_field(&res, 0x24, 0, 2, -1);
 }
 END_TEST
 
@@ -247,37 +247,37 @@ START_TEST(test_worm)
 	tt_setup("hp-lto8", 8, 1 << 20, TMED_WORM);
 	tt_put_block(64, 1);
 	tt_wfm(1, false, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_put_block(64, 2);		/* appending is fine */
 	tt_rewind(&res);
 	/* overwriting is not */
 	tt_write(false, 64, buf, 64, &res);
-	tt_sense(&res, SCSTU_DATA_PROTECT, 0x30, 0x0c);
+	hc_sense(&res, SCSTU_DATA_PROTECT, 0x30, 0x0c);
 	tt_wfm(1, false, &res);
-	tt_sense(&res, SCSTU_DATA_PROTECT, 0x30, 0x0c);
+	hc_sense(&res, SCSTU_DATA_PROTECT, 0x30, 0x0c);
 	tt_run(erase, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_sense(&res, SCSTU_DATA_PROTECT, 0x30, 0x0c);
+	hc_sense(&res, SCSTU_DATA_PROTECT, 0x30, 0x0c);
 	tt_run(fm, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_sense(&res, SCSTU_DATA_PROTECT, 0x30, 0x0c);
+	hc_sense(&res, SCSTU_DATA_PROTECT, 0x30, 0x0c);
 	ck_assert_uint_eq(tmed_ops.eod(tt.m, 0), 3);
 	/* reading works, and writing at EOD */
 	tt_read(0, 64, buf, 64, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[0], 1);
 	tt_space6(3, 0, &res);
 	tt_put_block(64, 3);
 	ck_assert_uint_eq(tmed_ops.eod(tt.m, 0), 4);
 	/* closing filemarks may be overwritten, not data before them */
 	tt_wfm(2, false, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_space6(1, -2, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_space6(0, -1, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_write(false, 64, buf, 64, &res);
-	tt_sense(&res, SCSTU_DATA_PROTECT, 0x30, 0x0c);
+	hc_sense(&res, SCSTU_DATA_PROTECT, 0x30, 0x0c);
 	tt_space6(0, 1, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_put_block(64, 4);
 	ck_assert_uint_eq(tmed_ops.eod(tt.m, 0), 5);
 	/* REPORT DENSITY SUPPORT MEDIA + MEDIUM TYPE: the WORM type */
@@ -286,7 +286,7 @@ START_TEST(test_worm)
 		uint8_t b[255];
 
 		tt_run(rds, 10, SCSTU_DIR_READ, b, sizeof(b), &res);
-		tt_good(&res);
+		hc_good(&res);
 		ck_assert_int_eq(b[0] << 8 | b[1], 2 + 56);
 		ck_assert_int_eq(b[4], 0x8c);
 		ck_assert_int_eq(b[8], 1);
@@ -304,26 +304,26 @@ START_TEST(test_cleaning)
 	tt_teardown();
 	tt_setup("ibm-lto7", 0, 0, TMED_CLEANING);
 	tt_run(tur, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_sense(&res, SCSTU_NOT_READY, 0x30, 0x03);
+	hc_sense(&res, SCSTU_NOT_READY, 0x30, 0x03);
 	tt_read(0, 8, buf, 8, &res);
-	tt_sense(&res, SCSTU_NOT_READY, 0x30, 0x03);
+	hc_sense(&res, SCSTU_NOT_READY, 0x30, 0x03);
 	tt_write(false, 8, buf, 8, &res);
-	tt_sense(&res, SCSTU_NOT_READY, 0x30, 0x03);
+	hc_sense(&res, SCSTU_NOT_READY, 0x30, 0x03);
 	tt_rewind(&res);
-	tt_sense(&res, SCSTU_NOT_READY, 0x30, 0x03);
+	hc_sense(&res, SCSTU_NOT_READY, 0x30, 0x03);
 	/* LOAD again: still a cleaning cartridge */
 	ul[4] = 0x01;
 	tt_run(ul, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_run(tur, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_sense(&res, SCSTU_NOT_READY, 0x30, 0x03);
+	hc_sense(&res, SCSTU_NOT_READY, 0x30, 0x03);
 	/* until it is unloaded and taken out */
 	ul[4] = 0;
 	tt_run(ul, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(scstu_tape_eject(tt.dev, false, &m), 0);
 	tt_run(tur, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
+	hc_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
 }
 END_TEST
 
@@ -343,79 +343,79 @@ START_TEST(test_load_unload)
 	/* PREVENT: UNLOAD refused */
 	pa[4] = 1;
 	tt_run(pa, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	scstu_tape_get_status(tt.dev, &st);
 	ck_assert(st.prevent);
 	tt_run(ul, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x02);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x02);
 	pa[4] = 2;
 	tt_run(pa, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_field(&res, 0x24, 4, 1);
+	hc_field(&res, 0x24, 0, 4, 1);
 	pa[4] = 0;
 	tt_run(pa, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	/* UNLOAD: synced, ejected, handler told */
 	tt.m->syncs = 0;
 	tt_run(ul, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(tt.m->syncs, 1);
 	ck_assert_uint_eq(tt.unloaded, 1);
 	scstu_tape_get_status(tt.dev, &st);
 	ck_assert_int_eq(st.state, SCSTU_TAPE_EJECTED);
 	tt_run(tur, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
+	hc_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
 	/* UNLOAD again: nothing to do */
 	tt_run(ul, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	/* LOAD re-threads it, at BOP */
 	ul[4] = 0x01;
 	tt_run(ul, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_run(tur, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(0, 0);
 	scstu_tape_get_status(tt.dev, &st);
 	ck_assert_uint_eq(st.loads, 2);
 	/* LOAD with EOT is invalid */
 	ul[4] = 0x05;
 	tt_run(ul, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_field(&res, 0x24, 4, 2);
+	hc_field(&res, 0x24, 0, 4, 2);
 	/* HOLD: unthreaded but present, LOAD needed */
 	ul[4] = 0x08;
 	tt_run(ul, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_run(tur, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_sense(&res, SCSTU_NOT_READY, 0x04, 0x02);
+	hc_sense(&res, SCSTU_NOT_READY, 0x04, 0x02);
 	ck_assert_int_eq(scstu_tape_eject(tt.dev, false, &m), -EBUSY);
 	ck_assert_uint_eq(tt.unloaded, 1);
 	ul[4] = 0x01;
 	tt_run(ul, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_run(tur, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	/* UNLOAD and take it out; the drive is empty */
 	ul[4] = 0x00;
 	tt_run(ul, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(scstu_tape_eject(tt.dev, false, &m), 0);
 	ck_assert_ptr_eq(m, tt.m);
 	ck_assert_int_eq(scstu_tape_eject(tt.dev, false, &m), -ENOENT);
 	tt_run(ul, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
+	hc_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
 	/* load it again: unit attention 28/00 */
 	ck_assert_int_eq(scstu_tape_load(tt.dev, tt.m, &tmed_ops,
 					 &tt.m->media), 0);
 	ck_assert(scstu_harness_pop_ua(tt.dev, &asc, &ascq));
 	ck_assert_int_eq(asc, 0x28);
 	tt_run(tur, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	/* forced eject of a loaded medium: synced */
 	tt_put_block(10, 2);
 	tt.m->syncs = 0;
 	ck_assert_int_eq(scstu_tape_eject(tt.dev, true, &m), 0);
 	ck_assert_uint_eq(tt.m->syncs, 1);
 	tt_run(tur, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
+	hc_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
 }
 END_TEST
 
@@ -443,25 +443,25 @@ START_TEST(test_prevent_per_nexus)
 	nx.session = 8;
 	ck_assert_int_eq(scstu_harness_attach(tt.dev, &nx), 0);
 	prevent(7, 1, &res);
-	tt_good(&res);
+	hc_good(&res);
 	prevent(8, 1, &res);
-	tt_good(&res);
+	hc_good(&res);
 	/* one nexus allowing is not enough */
 	prevent(8, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	scstu_tape_get_status(tt.dev, &st);
 	ck_assert(st.prevent);
 	tt_run(ul, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x02);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x53, 0x02);
 	/* the loss of the preventing nexus ends its prevention */
 	ck_assert_int_eq(scstu_harness_detach(tt.dev, 7, 0), 0);
 	scstu_tape_get_status(tt.dev, &st);
 	ck_assert(!st.prevent);
 	/* and a logical unit reset ends every one */
 	prevent(8, 1, &res);
-	tt_good(&res);
+	hc_good(&res);
 	prevent(0, 1, &res);
-	tt_good(&res);
+	hc_good(&res);
 	scstu_harness_abort(tt.dev, SCSTU_NO_SESSION, SCSTU_RESET_LUN);
 	scstu_tape_get_status(tt.dev, &st);
 	ck_assert(!st.prevent);
@@ -472,9 +472,9 @@ START_TEST(test_prevent_per_nexus)
 	scstu_tape_get_status(tt.dev, &st);
 	ck_assert(st.prevent);
 	prevent(0, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_run(ul, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 }
 END_TEST
 
@@ -529,17 +529,17 @@ START_TEST(test_rbl_mloi)
 	void *m;
 
 	tt_run(cdb, 6, SCSTU_DIR_READ, buf, 20, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(res.xfer, 20);
 	ck_assert_int_eq(buf[13], 0);		/* 2^48 - 1 */
 	ck_assert_int_eq(buf[14], 0xff);
 	ck_assert_int_eq(buf[19], 0xff);
 	scstu_tape_eject(tt.dev, true, &m);
 	tt_run(cdb, 6, SCSTU_DIR_READ, buf, 20, &res);
-	tt_sense(&res, SCSTU_NOT_READY, 0x3a, 0);
+	hc_sense(&res, SCSTU_NOT_READY, 0x3a, 0);
 	cdb[1] = 0;
 	tt_run(cdb, 6, SCSTU_DIR_READ, buf, 20, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(res.xfer, 6);
 }
 END_TEST
@@ -552,7 +552,7 @@ START_TEST(test_report_density_media)
 	unsigned int n;
 
 	tt_run(cdb, 10, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[0] << 8 | buf[1], 2 + 52);
 	ck_assert_int_eq(buf[4], 0x5e);
 	ck_assert_int_eq(buf[6] & 0xa1, 0xa1);		/* WRTOK DEFLT DLV */
@@ -562,7 +562,7 @@ START_TEST(test_report_density_media)
 	/* medium types the LTO-8 drive reads: 7 and 8, data and WORM */
 	cdb[1] = 0x02;
 	tt_run(cdb, 10, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	tt_good(&res);
+	hc_good(&res);
 	n = (unsigned int)(buf[0] << 8 | buf[1]) + 2;
 	ck_assert_uint_eq(n, 4 + 4 * 56);
 	ck_assert_int_eq(buf[4], 0x88);
@@ -575,7 +575,7 @@ START_TEST(test_report_density_media)
 	cdb[8] = 10;
 	cdb[7] = 0;
 	tt_run(cdb, 10, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(res.xfer, 10);
 }
 END_TEST
@@ -588,7 +588,7 @@ START_TEST(test_rsoc)
 	unsigned int n, i, found = 0;
 
 	tt_run(cdb, 12, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	tt_good(&res);
+	hc_good(&res);
 	n = (unsigned int)(buf[0] << 24 | buf[1] << 16 | buf[2] << 8 |
 			   buf[3]);
 	ck_assert_uint_eq(n % 8, 0);
@@ -607,7 +607,7 @@ START_TEST(test_rsoc)
 	cdb[2] = 0x01;
 	cdb[3] = 0x92;
 	tt_run(cdb, 12, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[1] & 0x07, 3);
 	ck_assert_int_eq(buf[2] << 8 | buf[3], 16);
 	ck_assert_int_eq(buf[5], 0x3b);
@@ -616,14 +616,14 @@ START_TEST(test_rsoc)
 	cdb[3] = 0x34;
 	cdb[5] = 0x06;
 	tt_run(cdb, 12, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[1] & 0x07, 3);
 	/* READ(10) is not a tape command */
 	cdb[2] = 0x01;
 	cdb[3] = 0x28;
 	cdb[5] = 0;
 	tt_run(cdb, 12, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[1] & 0x07, 1);
 }
 END_TEST
@@ -634,11 +634,11 @@ START_TEST(test_invalid_opcode)
 	uint8_t cdb[10] = { 0x28 };
 
 	tt_run(cdb, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x20, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x20, 0x00);
 	/* a CDB shorter than the command's */
 	cdb[0] = 0x92;
 	tt_run(cdb, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_field(&res, 0x24, 0, -1);
+	hc_field(&res, 0x24, 0, 0, -1);
 }
 END_TEST
 

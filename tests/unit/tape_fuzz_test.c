@@ -108,18 +108,18 @@ START_TEST(test_random_cdbs)
 		uint8_t ms[6] = { 0x15, 0x10, 0, 0, 12 };
 
 		tt_run(pa, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-		tt_good(&res);
+		hc_good(&res);
 		tt_run(ld, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-		tt_good(&res);
+		hc_good(&res);
 		tt_run(ms, 6, SCSTU_DIR_WRITE, mode, 12, &res);
-		tt_good(&res);
+		hc_good(&res);
 		tt_wfm(0, false, &res);
-		tt_good(&res);
+		hc_good(&res);
 		tt_put_block(100, 1);
 		tt_rewind(&res);
-		tt_good(&res);
+		hc_good(&res);
 		tt_read(0, 100, buf, 100, &res);
-		tt_good(&res);
+		hc_good(&res);
 		ck_assert_int_eq(buf[0], 1);
 	}
 	free(buf);

@@ -80,29 +80,6 @@ void tt_run(const uint8_t *cdb, unsigned int len, enum scstu_dir dir,
 	ck_assert_int_eq(scstu_harness_run(tt.dev, &c, res), 0);
 }
 
-void tt_good(const struct scstu_harness_result *res)
-{
-	uint8_t asc = 0, ascq = 0;
-	int key = scstu_harness_sense_key(res, &asc, &ascq);
-
-	ck_assert_msg(res->status == SCSTU_GOOD,
-		      "status %02x sense %x/%02x/%02x", res->status, key, asc,
-		      ascq);
-}
-
-void tt_sense(const struct scstu_harness_result *res, int key, int asc,
-	      int ascq)
-{
-	uint8_t a = 0, q = 0;
-	int k;
-
-	ck_assert_int_eq(res->status, SCSTU_CHECK_CONDITION);
-	k = scstu_harness_sense_key(res, &a, &q);
-	ck_assert_msg(k == key && a == asc && q == ascq,
-		      "sense %x/%02x/%02x, expected %x/%02x/%02x", k, a, q,
-		      key, asc, ascq);
-}
-
 void tt_sense_full(const struct scstu_harness_result *res, int key,
 		   int asc, int ascq, unsigned int flags, int32_t info)
 {
@@ -110,7 +87,7 @@ void tt_sense_full(const struct scstu_harness_result *res, int key,
 				    SCSTU_SENSE_ILI;
 	struct scstu_sense s;
 
-	tt_sense(res, key, asc, ascq);
+	hc_sense(res, key, asc, ascq);
 	memset(&s, 0, sizeof(s));
 	ck_assert_int_eq(scstu_sense_parse(res->sense, res->sense_len, &s),
 			 0);
@@ -121,28 +98,6 @@ void tt_sense_full(const struct scstu_harness_result *res, int key,
 		ck_assert_msg(s.flags & SCSTU_SENSE_INFO, "INFO not valid");
 		ck_assert_int_eq((int32_t)(uint32_t)s.info, info);
 	}
-}
-
-void tt_field(const struct scstu_harness_result *res, int asc,
-	      unsigned int byte, int bit)
-{
-	struct scstu_sense s;
-
-	tt_sense(res, SCSTU_ILLEGAL_REQUEST, asc, 0);
-	memset(&s, 0, sizeof(s));
-	ck_assert_int_eq(scstu_sense_parse(res->sense, res->sense_len, &s),
-			 0);
-	ck_assert(s.flags & SCSTU_SENSE_SKS);
-	ck_assert_msg((unsigned int)(s.sks[1] << 8 | s.sks[2]) == byte,
-		      "field pointer byte %u, expected %u",
-		      (unsigned int)(s.sks[1] << 8 | s.sks[2]), byte);
-	ck_assert_int_eq(!!(s.sks[0] & 0x40), asc == 0x24);	/* C/D */
-	if (bit < 0)
-		ck_assert_int_eq(s.sks[0] & 0x08, 0);
-	else
-		ck_assert_msg((s.sks[0] & 0x0f) == (0x08 | bit),
-			      "bit pointer 0x%02x, expected bit %d",
-			      s.sks[0], bit);
 }
 
 static void cdb6(uint8_t *cdb, uint8_t op, uint8_t b1, uint32_t n)
@@ -220,7 +175,7 @@ void tt_pos(unsigned int *part, uint64_t *obj, uint64_t *file)
 	int i;
 
 	tt_run(cdb, 10, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(res.xfer, 32);
 	for (i = 0; i < 8; i++) {
 		v = v << 8 | buf[8 + i];
@@ -274,5 +229,5 @@ void tt_put_block(uint32_t len, uint8_t seed)
 	tt_fill(buf, len, seed);
 	tt_write(false, len, buf, len, &res);
 	free(buf);
-	tt_good(&res);
+	hc_good(&res);
 }

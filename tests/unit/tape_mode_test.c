@@ -15,9 +15,9 @@ START_TEST(test_mode_sense_page0)
 
 	/* as Linux st opens a tape: header + block descriptor */
 	tt_setblk(1024, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_run(ms, 6, SCSTU_DIR_READ, buf, 12, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(res.xfer, 12);
 	ck_assert_int_eq(buf[0], 11);
 	ck_assert_int_eq(buf[3], 8);
@@ -26,7 +26,7 @@ START_TEST(test_mode_sense_page0)
 	/* page 00h subpage 01h does not exist */
 	ms[3] = 1;
 	tt_run(ms, 6, SCSTU_DIR_READ, buf, 12, &res);
-	tt_field(&res, 0x24, 2, 5);
+	hc_field(&res, 0x24, 0, 2, 5);
 }
 END_TEST
 
@@ -38,7 +38,7 @@ START_TEST(test_mode_pages)
 
 	/* data compression: DCE 1, DCC 1, DDE 1, algorithm 1 */
 	tt_run(ms, 6, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[3], 8);
 	ck_assert_int_eq(buf[2], 0x10);		/* buffered mode 1 */
 	ck_assert_int_eq(buf[4], 0x5e);		/* LTO-8 density */
@@ -54,43 +54,43 @@ START_TEST(test_mode_pages)
 	p[14] = 0x40;
 	sel[4] = 28;
 	tt_run(sel, 6, SCSTU_DIR_WRITE, p, 28, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_put_block(10, 1);
 	ck_assert(!tt.m->last_compress);
 	/* page 10h follows: SELECT DATA COMPRESSION ALGORITHM 0 */
 	ms[2] = 0x10;
 	tt_run(ms, 6, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[12 + 14], 0);
 	/* and back through page 10h */
 	memcpy(p, buf, 28);
 	p[0] = 0;
 	p[26] = 1;
 	tt_run(sel, 6, SCSTU_DIR_WRITE, p, 28, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_put_block(10, 1);
 	ck_assert(tt.m->last_compress);
 	p[26] = 2;
 	tt_run(sel, 6, SCSTU_DIR_WRITE, p, 28, &res);
-	tt_field(&res, 0x26, 26, -1);
+	hc_field(&res, 0x26, 0, 26, -1);
 	/* the extension subpage 10h/01h */
 	ms[2] = 0x10;
 	ms[3] = 0x01;
 	tt_run(ms, 6, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[12], 0x50);
 	ck_assert_int_eq(buf[13], 0x01);
 	/* all pages */
 	ms[2] = 0x3f;
 	ms[3] = 0xff;
 	tt_run(ms, 6, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[0] + 1, 4 + 8 + 12 + 16 + 16 + 32 + 12 + 12);
 	/* changeable values of the block descriptor */
 	ms[2] = 0x40 | 0x0a;
 	ms[3] = 0;
 	tt_run(ms, 6, SCSTU_DIR_READ, buf, sizeof(buf), &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[4], 0xff);
 	ck_assert_int_eq(buf[9] << 16 | buf[10] << 8 | buf[11], 0xffffff);
 	ck_assert_int_eq(buf[14], 0x04);	/* D_SENSE */
@@ -105,44 +105,44 @@ START_TEST(test_block_descriptor)
 	uint8_t ms[6] = { 0x1a, 0, 0x00, 0, 12 }, buf[12];
 
 	tt_setblk(0x10000, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ms[2] = 0x0a;
 	tt_run(ms, 6, SCSTU_DIR_READ, buf, 12, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[9] << 16 | buf[10] << 8 | buf[11], 0x10000);
 	/* above the maximum block length */
 	tt_setblk(0x800001, &res);
-	tt_field(&res, 0x26, 9, -1);
+	hc_field(&res, 0x26, 0, 9, -1);
 	/* NUMBER OF BLOCKS must be 0 */
 	bd[6] = 1;
 	tt_run(cdb, 6, SCSTU_DIR_WRITE, bd, 12, &res);
-	tt_field(&res, 0x26, 5, -1);
+	hc_field(&res, 0x26, 0, 5, -1);
 	bd[6] = 0;
 	/* a density this drive does not know */
 	bd[4] = 0x42;
 	tt_run(cdb, 6, SCSTU_DIR_WRITE, bd, 12, &res);
-	tt_field(&res, 0x26, 4, -1);
+	hc_field(&res, 0x26, 0, 4, -1);
 	/* the medium's, default and no change are fine */
 	bd[4] = 0x5e;
 	tt_run(cdb, 6, SCSTU_DIR_WRITE, bd, 12, &res);
-	tt_good(&res);
+	hc_good(&res);
 	bd[4] = 0x7f;
 	tt_run(cdb, 6, SCSTU_DIR_WRITE, bd, 12, &res);
-	tt_good(&res);
+	hc_good(&res);
 	/* variable again */
 	tt_setblk(0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_put_block(7, 1);
 	/* PF 0 */
 	cdb[1] = 0;
 	tt_run(cdb, 6, SCSTU_DIR_WRITE, bd, 12, &res);
-	tt_field(&res, 0x24, 1, 4);
+	hc_field(&res, 0x24, 0, 1, 4);
 	/* LLBAA is refused */
 	{
 		uint8_t ms10[10] = { 0x5a, 0x10, 0x3f, 0, 0, 0, 0, 0, 64 };
 
 		tt_run(ms10, 10, SCSTU_DIR_READ, buf, 12, &res);
-		tt_field(&res, 0x24, 1, 4);
+		hc_field(&res, 0x24, 0, 1, 4);
 	}
 }
 END_TEST
@@ -158,41 +158,41 @@ START_TEST(test_mode_select_malformed)
 	p[4] = 0x01;
 	p[7] = 16;
 	tt_run(cdb10, 10, SCSTU_DIR_WRITE, p, 24, &res);
-	tt_field(&res, 0x26, 6, -1);
+	hc_field(&res, 0x26, 0, 6, -1);
 	/* a list cut inside the block descriptor */
 	memset(p, 0, sizeof(p));
 	p[3] = 8;
 	cdb6[4] = 10;
 	tt_run(cdb6, 6, SCSTU_DIR_WRITE, p, 10, &res);
-	tt_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
 	/* a block descriptor length of 4 */
 	p[3] = 4;
 	cdb6[4] = 12;
 	tt_run(cdb6, 6, SCSTU_DIR_WRITE, p, 12, &res);
-	tt_field(&res, 0x26, 3, -1);
+	hc_field(&res, 0x26, 0, 3, -1);
 	/* a medium type in the header */
 	p[3] = 8;
 	p[1] = 0x58;
 	tt_run(cdb6, 6, SCSTU_DIR_WRITE, p, 12, &res);
-	tt_field(&res, 0x26, 1, -1);
+	hc_field(&res, 0x26, 0, 1, -1);
 	/* reserved byte 4 of the block descriptor */
 	p[1] = 0;
 	p[8] = 1;
 	tt_run(cdb6, 6, SCSTU_DIR_WRITE, p, 12, &res);
-	tt_field(&res, 0x26, 8, -1);
+	hc_field(&res, 0x26, 0, 8, -1);
 	/* a page cut short */
 	p[8] = 0;
 	p[12] = 0x0f;
 	p[13] = 0x0e;
 	cdb6[4] = 20;
 	tt_run(cdb6, 6, SCSTU_DIR_WRITE, p, 20, &res);
-	tt_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
 	/* nothing changed */
 	{
 		uint8_t ms[6] = { 0x1a, 0, 0x0f, 0, 28 }, b[28];
 
 		tt_run(ms, 6, SCSTU_DIR_READ, b, 28, &res);
-		tt_good(&res);
+		hc_good(&res);
 		ck_assert_int_eq(b[9] << 16 | b[10] << 8 | b[11], 0);
 		ck_assert_int_eq(b[14], 0xc0);
 	}

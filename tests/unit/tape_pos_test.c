@@ -23,7 +23,7 @@ static void write_three_files(void)
 		for (b = 0; b < f + 2; b++)
 			tt_put_block(blen(f, b), (uint8_t)(16 * f + b));
 		tt_wfm(1, false, &res);
-		tt_good(&res);
+		hc_good(&res);
 	}
 	/* objects: 0 1 FM(2) 3 4 5 FM(6) 7 8 9 10 FM(11), EOD 12 */
 	tt_at(12, 3);
@@ -36,7 +36,7 @@ static void read_check(unsigned int f, unsigned int b)
 	uint32_t n = blen(f, b);
 
 	tt_read(0, n, buf, n, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_fill(exp, n, (uint8_t)(16 * f + b));
 	ck_assert_mem_eq(buf, exp, n);
 }
@@ -48,26 +48,26 @@ START_TEST(test_three_files)
 
 	write_three_files();
 	tt_rewind(&res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(0, 0);
 	/* forward one file: after the first filemark */
 	tt_space6(1, 1, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(3, 1);
 	read_check(1, 0);
 	read_check(1, 1);
 	/* back over a filemark from inside file 1: BOP side of FM 2 */
 	tt_space6(1, -1, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(2, 0);
 	/* forward 2 filemarks from there: after FM 6 */
 	tt_space6(1, 2, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(7, 2);
 	read_check(2, 0);
 	/* LOCATE(16) to the beginning of file 1 */
 	tt_locate16(1, false, 0, 1, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(3, 1);
 	read_check(1, 0);
 	/* LOCATE(10) to object 9 */
@@ -75,7 +75,7 @@ START_TEST(test_three_files)
 	cdb10[0] = 0x2b;
 	cdb10[6] = 9;
 	tt_run(cdb10, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(9, 2);
 	read_check(2, 2);
 	read_check(2, 3);
@@ -84,10 +84,10 @@ START_TEST(test_three_files)
 		uint8_t buf[64];
 
 		tt_read(0, 64, buf, 64, &res);
-		tt_sense(&res, SCSTU_NO_SENSE, 0, 1);
+		hc_sense(&res, SCSTU_NO_SENSE, 0, 1);
 		tt_at(12, 3);
 		tt_read(0, 64, buf, 64, &res);
-		tt_sense(&res, SCSTU_BLANK_CHECK, 0, 5);
+		hc_sense(&res, SCSTU_BLANK_CHECK, 0, 5);
 	}
 	/* space back 2 blocks from EOD: stops at FM 11 (BOP side) */
 	tt_space6(0, -2, &res);
@@ -95,20 +95,20 @@ START_TEST(test_three_files)
 		      SCSTU_SENSE_FILEMARK | SCSTU_SENSE_INFO, 2);
 	tt_at(11, 2);
 	tt_space6(0, -2, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(9, 2);
 	read_check(2, 2);
 	/* SPACE to EOD, then file numbers */
 	tt_rewind(&res);
 	tt_space6(3, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(12, 3);
 	/* LOCATE(16) to EOD and to file 0 */
 	tt_locate16(1, false, 0, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(0, 0);
 	tt_locate16(3, false, 0, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(12, 3);
 }
 END_TEST
@@ -126,27 +126,27 @@ START_TEST(test_space_blocks_sense)
 	tt_at(3, 1);
 	/* backward 4 from object 4 (1 block back, then FM 2) */
 	tt_space6(0, 1, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_space6(0, -4, &res);
 	tt_sense_full(&res, SCSTU_NO_SENSE, 0x00, 0x01,
 		      SCSTU_SENSE_FILEMARK | SCSTU_SENSE_INFO, 3);
 	tt_at(2, 0);
 	/* from the BOP side of the filemark, back into the blocks */
 	tt_space6(0, -1, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(1, 0);
 	/* backward past BOP: EOM, 00/04, count not spaced */
 	tt_locate16(0, false, 0, 1, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_space6(0, -3, &res);
 	tt_sense_full(&res, SCSTU_NO_SENSE, 0x00, 0x04,
 		      SCSTU_SENSE_EOM | SCSTU_SENSE_INFO, 2);
 	tt_at(0, 0);
 	/* forward into EOD */
 	tt_locate16(0, false, 0, 10, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_space6(0, 1, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(11, 2);
 	tt_space6(0, 1, &res);	/* the filemark stops it */
 	tt_sense_full(&res, SCSTU_NO_SENSE, 0x00, 0x01,
@@ -157,7 +157,7 @@ START_TEST(test_space_blocks_sense)
 	tt_at(12, 3);
 	/* count 0: nothing */
 	tt_space6(0, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(12, 3);
 }
 END_TEST
@@ -175,7 +175,7 @@ START_TEST(test_space_filemarks_sense)
 	tt_at(12, 3);
 	/* 3 back from EOD: BOP side of FM 2 */
 	tt_space6(1, -3, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(2, 0);
 	/* 1 more back: BOP, 00/04 with EOM, 1 not spaced */
 	tt_space6(1, -1, &res);
@@ -194,7 +194,7 @@ START_TEST(test_space16_and_errors)
 	tt_rewind(&res);
 	cdb[11] = 2;			/* 2 filemarks forward */
 	tt_run(cdb, 16, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(7, 2);
 	memset(&cdb[4], 0xff, 8);	/* -1 block */
 	cdb[1] = 0;
@@ -205,17 +205,17 @@ START_TEST(test_space16_and_errors)
 	/* a parameter list is not supported */
 	cdb[13] = 4;
 	tt_run(cdb, 16, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_field(&res, 0x24, 13, 2);
+	hc_field(&res, 0x24, 0, 13, 2);
 	cdb[13] = 0;
 	/* setmarks, sequential filemarks */
 	cdb[1] = 4;
 	tt_run(cdb, 16, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_field(&res, 0x24, 1, 3);
+	hc_field(&res, 0x24, 0, 1, 3);
 	tt_space6(2, 1, &res);
-	tt_field(&res, 0x24, 1, 3);
+	hc_field(&res, 0x24, 0, 1, 3);
 	/* reserved bits of byte 1 */
 	tt_space6(0x10, 1, &res);
-	tt_field(&res, 0x24, 1, 4);
+	hc_field(&res, 0x24, 0, 1, 4);
 	tt_at(6, 1);
 }
 END_TEST
@@ -228,41 +228,41 @@ START_TEST(test_locate_errors)
 	write_three_files();
 	/* beyond EOD: BLANK CHECK 00/05, at EOD */
 	tt_locate16(0, false, 0, 100, &res);
-	tt_sense(&res, SCSTU_BLANK_CHECK, 0x00, 0x05);
+	hc_sense(&res, SCSTU_BLANK_CHECK, 0x00, 0x05);
 	tt_at(12, 3);
 	tt_locate16(1, false, 0, 9, &res);	/* file 9 */
-	tt_sense(&res, SCSTU_BLANK_CHECK, 0x00, 0x05);
+	hc_sense(&res, SCSTU_BLANK_CHECK, 0x00, 0x05);
 	tt_at(12, 3);
 	/* DEST_TYPE 2 (reserved) */
 	tt_locate16(2, false, 0, 0, &res);
-	tt_field(&res, 0x24, 1, 5);
+	hc_field(&res, 0x24, 0, 1, 5);
 	/* no partition 1 */
 	tt_locate16(0, true, 1, 0, &res);
-	tt_field(&res, 0x24, 3, -1);
+	hc_field(&res, 0x24, 0, 3, -1);
 	cdb10[1] = 0x02;
 	cdb10[8] = 1;
 	tt_run(cdb10, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_field(&res, 0x24, 8, -1);
+	hc_field(&res, 0x24, 0, 8, -1);
 	/* BT is accepted: block addresses are object identifiers */
 	cdb10[1] = 0x04;
 	cdb10[8] = 0;
 	cdb10[6] = 4;
 	tt_run(cdb10, 10, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(4, 1);
 	/* BAM of LOCATE(16) is not supported */
 	{
 		uint8_t cdb[16] = { 0x92, 0, 0x01 };
 
 		tt_run(cdb, 16, SCSTU_DIR_NONE, NULL, 0, &res);
-		tt_field(&res, 0x24, 2, 0);
+		hc_field(&res, 0x24, 0, 2, 0);
 	}
 	/* LOCATE syncs what was written */
 	tt.m->syncs = 0;
 	tt_locate16(3, false, 0, 0, &res);
 	tt_put_block(10, 1);
 	tt_locate16(0, false, 0, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(tt.m->syncs, 1);
 }
 END_TEST
@@ -274,16 +274,16 @@ START_TEST(test_read_position_forms)
 
 	/* short form at BOP */
 	tt_run(cdb, 10, SCSTU_DIR_READ, buf, 20, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(res.xfer, 20);
 	ck_assert_int_eq(buf[0], 0x80);		/* BOP */
 	ck_assert_int_eq(buf[1], 0);
 	write_three_files();
 	tt_locate16(0, false, 0, 5, &res);
-	tt_good(&res);
+	hc_good(&res);
 	memset(buf, 0xee, sizeof(buf));
 	tt_run(cdb, 10, SCSTU_DIR_READ, buf, 20, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[0], 0);
 	ck_assert_int_eq(buf[7], 5);		/* first */
 	ck_assert_int_eq(buf[11], 5);		/* last */
@@ -292,7 +292,7 @@ START_TEST(test_read_position_forms)
 	/* 01h: the same */
 	cdb[1] = 0x01;
 	tt_run(cdb, 10, SCSTU_DIR_READ, buf, 20, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[7], 5);
 	/* long form */
 	tt_at(5, 1);
@@ -301,19 +301,19 @@ START_TEST(test_read_position_forms)
 	cdb[8] = 32;
 	memset(buf, 0xee, sizeof(buf));
 	tt_run(cdb, 10, SCSTU_DIR_READ, buf, 32, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(res.xfer, 32);
 	ck_assert_int_eq(buf[3], 0x1c);
 	ck_assert_int_eq(buf[15], 5);
 	ck_assert_int_eq(buf[23], 5);
 	cdb[8] = 8;
 	tt_run(cdb, 10, SCSTU_DIR_READ, buf, 32, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(res.xfer, 8);
 	/* unknown service action */
 	cdb[1] = 0x07;
 	tt_run(cdb, 10, SCSTU_DIR_READ, buf, 32, &res);
-	tt_field(&res, 0x24, 1, 4);
+	hc_field(&res, 0x24, 0, 1, 4);
 }
 END_TEST
 
@@ -324,14 +324,14 @@ START_TEST(test_erase)
 
 	write_three_files();
 	tt_locate16(1, false, 0, 2, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_run(cdb, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(tmed_ops.eod(tt.m, 0), 7);
 	tt_at(7, 2);
 	cdb[1] = 0x04;		/* reserved */
 	tt_run(cdb, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_field(&res, 0x24, 1, 2);
+	hc_field(&res, 0x24, 0, 1, 2);
 }
 END_TEST
 
@@ -374,22 +374,22 @@ START_TEST(test_two_partitions)
 	tt_put_block(100, 1);
 	/* IDP, PSUM 11b, units 10^3: partition 0 of 100 kB, 1 the rest */
 	select_partitions(1, 0x20 | 0x18 | 0x04, 3, 100, 0xffff, &res);
-	tt_good(&res);
+	hc_good(&res);
 	/* not formatted yet (POFM) */
 	ck_assert_uint_eq(tmed_ops.nr_partitions(tt.m), 1);
 	/* FORMAT MEDIUM away from BOP */
 	format_medium(1, &res);
-	tt_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0c);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x3b, 0x0c);
 	tt_rewind(&res);
 	format_medium(1, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(tmed_ops.nr_partitions(tt.m), 2);
 	ck_assert_uint_eq(tt.m->parts[0].capacity, 100000);
 	ck_assert_uint_eq(tt.m->parts[1].capacity, (1 << 20) - 100000);
 	ck_assert_uint_eq(tmed_ops.eod(tt.m, 0), 0);
 	/* MODE SENSE shows the medium's partitions */
 	tt_run(ms, 6, SCSTU_DIR_READ, buf, 64, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[4] & 0x3f, 0x11);
 	ck_assert_int_eq(buf[4 + 3], 1);
 	ck_assert_int_eq(buf[4 + 8] << 8 | buf[4 + 9], 100);
@@ -397,7 +397,7 @@ START_TEST(test_two_partitions)
 	tt_put_block(200, 0x10);
 	tt_wfm(1, false, &res);
 	tt_locate16(0, true, 1, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_pos(&part, &obj, &file);
 	ck_assert_uint_eq(part, 1);
 	ck_assert_uint_eq(obj, 0);
@@ -413,31 +413,31 @@ START_TEST(test_two_partitions)
 	/* mode page 10h ACTIVE PARTITION */
 	ms[2] = 0x10;
 	tt_run(ms, 6, SCSTU_DIR_READ, buf, 64, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[4 + 3], 1);
 	/* REWIND: BOP of partition 0 */
 	tt_rewind(&res);
 	tt_at(0, 0);
 	tt_read(0, 200, buf, 64, &res);
-	tt_field(&res, 0x24, 2, -1);
+	hc_field(&res, 0x24, 0, 2, -1);
 	{
 		uint8_t b[300], exp[300];
 
 		tt_read(0, 200, b, 200, &res);
-		tt_good(&res);
+		hc_good(&res);
 		tt_fill(exp, 200, 0x10);
 		ck_assert_mem_eq(b, exp, 200);
 		tt_locate16(0, true, 1, 1, &res);
-		tt_good(&res);
+		hc_good(&res);
 		tt_read(0, 300, b, 300, &res);
-		tt_good(&res);
+		hc_good(&res);
 		tt_fill(exp, 300, 0x21);
 		ck_assert_mem_eq(b, exp, 300);
 	}
 	/* format 0 back to one partition */
 	tt_rewind(&res);
 	format_medium(0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(tmed_ops.nr_partitions(tt.m), 1);
 }
 END_TEST
@@ -448,29 +448,29 @@ START_TEST(test_partition_page_errors)
 
 	/* 2 additional partitions: the maximum is 1 */
 	select_partitions(2, 0x20 | 0x18 | 0x04, 3, 100, 0xffff, &res);
-	tt_field(&res, 0x26, 4 + 3, -1);
+	hc_field(&res, 0x26, 0, 4 + 3, -1);
 	/* FDP and IDP together */
 	select_partitions(1, 0x80 | 0x20 | 0x18 | 0x04, 3, 100, 0xffff,
 			  &res);
-	tt_field(&res, 0x26, 4 + 4, 7);
+	hc_field(&res, 0x26, 0, 4 + 4, 7);
 	/* POFM is not changeable */
 	select_partitions(1, 0x20 | 0x18, 3, 100, 0xffff, &res);
-	tt_field(&res, 0x26, 4 + 4, 2);
+	hc_field(&res, 0x26, 0, 4 + 4, 2);
 	/* more than the medium holds: refused at FORMAT MEDIUM */
 	select_partitions(1, 0x20 | 0x18 | 0x04, 9, 100, 0xffff, &res);
-	tt_good(&res);
+	hc_good(&res);
 	format_medium(1, &res);
-	tt_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x26, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x26, 0x00);
 	ck_assert_uint_eq(tmed_ops.nr_partitions(tt.m), 1);
 	/* SDP: two equal partitions */
 	select_partitions(1, 0x40 | 0x18 | 0x04, 9, 0, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	format_medium(2, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(tt.m->parts[0].capacity, 1 << 19);
 	/* format 3 is reserved */
 	format_medium(3, &res);
-	tt_field(&res, 0x24, 2, 3);
+	hc_field(&res, 0x24, 0, 2, 3);
 }
 END_TEST
 
@@ -483,17 +483,17 @@ START_TEST(test_no_medium)
 	ck_assert_int_eq(scstu_tape_eject(tt.dev, true, &m), 0);
 	ck_assert_ptr_eq(m, tt.m);
 	tt_run(rp, 10, SCSTU_DIR_READ, buf, 20, &res);
-	tt_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
+	hc_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
 	tt_space6(0, 1, &res);
-	tt_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
+	hc_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
 	tt_rewind(&res);
-	tt_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
+	hc_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
 	tt_locate16(0, false, 0, 0, &res);
-	tt_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
+	hc_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
 	format_medium(0, &res);
-	tt_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
+	hc_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
 	tt_wfm(0, false, &res);
-	tt_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
+	hc_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
 }
 END_TEST
 

@@ -22,18 +22,18 @@ START_TEST(test_variable_round_trip)
 	tt_put_block(1, 3);
 	tt_at(3, 0);
 	tt_rewind(&res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(0, 0);
 	tt_read(0, 1000, buf, 1000, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_fill(exp, 1000, 1);
 	ck_assert_mem_eq(buf, exp, 1000);
 	tt_read(0, 3000, buf, 3000, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_fill(exp, 3000, 2);
 	ck_assert_mem_eq(buf, exp, 3000);
 	tt_read(0, 1, buf, 1, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[0], 3);
 	tt_at(3, 0);
 	/* then end of data: BLANK CHECK, residue = the whole request */
@@ -63,7 +63,7 @@ START_TEST(test_ili_underlength)
 	tt_at(1, 0);
 	/* SILI: no ILI for an underlength block */
 	tt_read(SILI, 4096, buf, 4096, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(res.resid, 3096);
 	tt_at(2, 0);
 }
@@ -88,11 +88,11 @@ START_TEST(test_ili_overlength)
 	tt_at(1, 0);
 	/* SILI with block length 0: not reported */
 	tt_read(SILI, 600, buf, 600, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(2, 0);
 	/* SILI with a block length set: overlength is still reported */
 	tt_setblk(512, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_read(SILI, 600, buf, 600, &res);
 	tt_sense_full(&res, SCSTU_NO_SENSE, 0x00, 0x00,
 		      SCSTU_SENSE_ILI | SCSTU_SENSE_INFO, -1400);
@@ -111,7 +111,7 @@ START_TEST(test_ili_descriptor_sense)
 	tt_put_block(300, 1);
 	tt_rewind(&res);
 	tt_read(0, 100, buf, 100, &res);
-	tt_sense(&res, SCSTU_NO_SENSE, 0, 0);
+	hc_sense(&res, SCSTU_NO_SENSE, 0, 0);
 	ck_assert_int_eq(res.sense[0], 0x72);
 	ck_assert_int_eq(scstu_sense_parse(res.sense, res.sense_len, &s), 0);
 	ck_assert(s.flags & SCSTU_SENSE_ILI);
@@ -126,18 +126,18 @@ START_TEST(test_fixed_mode)
 	uint8_t buf[4 * 512], exp[4 * 512];
 
 	tt_setblk(512, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_fill(buf, sizeof(buf), 5);
 	tt_write(true, 4, buf, sizeof(buf), &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(4, 0);
 	tt_wfm(1, false, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_put_block(100, 1);		/* variable write in fixed mode */
 	tt_rewind(&res);
 	memset(buf, 0, sizeof(buf));
 	tt_read(FIXED, 3, buf, 3 * 512, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_fill(exp, sizeof(exp), 5);
 	ck_assert_mem_eq(buf, exp, 3 * 512);
 	/* 1 block left before the filemark: 2 blocks not read */
@@ -166,32 +166,32 @@ START_TEST(test_fixed_cdb_errors)
 
 	/* FIXED in variable block mode */
 	tt_read(FIXED, 1, buf, 512, &res);
-	tt_field(&res, 0x24, 1, 0);
+	hc_field(&res, 0x24, 0, 1, 0);
 	tt_write(true, 1, buf, 512, &res);
-	tt_field(&res, 0x24, 1, 0);
+	hc_field(&res, 0x24, 0, 1, 0);
 	tt_setblk(512, &res);
-	tt_good(&res);
+	hc_good(&res);
 	/* SILI and FIXED together */
 	tt_read(FIXED | SILI, 1, buf, 512, &res);
-	tt_field(&res, 0x24, 1, 1);
+	hc_field(&res, 0x24, 0, 1, 1);
 	/* expected length shorter than the blocks */
 	tt_write(true, 2, buf, 512, &res);
-	tt_field(&res, 0x24, 2, -1);
+	hc_field(&res, 0x24, 0, 2, -1);
 	tt_read(FIXED, 2, buf, 1000, &res);
-	tt_field(&res, 0x24, 2, -1);
+	hc_field(&res, 0x24, 0, 2, -1);
 	/* wrong direction */
 	tt_write(true, 1, NULL, 0, &res);
-	tt_field(&res, 0x24, 2, -1);
+	hc_field(&res, 0x24, 0, 2, -1);
 	/* reserved bit in READ byte 1, CONTROL byte */
 	{
 		uint8_t cdb[6] = { 0x08, 0x04, 0, 0, 1, 0 };
 
 		tt_run(cdb, 6, SCSTU_DIR_READ, buf, 1, &res);
-		tt_field(&res, 0x24, 1, 2);
+		hc_field(&res, 0x24, 0, 1, 2);
 		cdb[1] = 0;
 		cdb[5] = 0x04;
 		tt_run(cdb, 6, SCSTU_DIR_READ, buf, 1, &res);
-		tt_field(&res, 0x24, 5, 2);
+		hc_field(&res, 0x24, 0, 5, 2);
 	}
 	/* nothing was written */
 	ck_assert_uint_eq(tmed_ops.eod(tt.m, 0), 0);
@@ -205,12 +205,12 @@ START_TEST(test_variable_too_long)
 
 	/* above the READ BLOCK LIMITS maximum (8 MiB on IBM) */
 	tt_run(cdb, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-	tt_field(&res, 0x24, 2, -1);
+	hc_field(&res, 0x24, 0, 2, -1);
 	/* transfer length 0: nothing happens */
 	tt_write(false, 0, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_read(0, 0, NULL, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(0, 0);
 }
 END_TEST
@@ -222,11 +222,11 @@ START_TEST(test_filemark_read)
 
 	tt_put_block(512, 1);
 	tt_wfm(2, false, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_put_block(512, 2);
 	tt_rewind(&res);
 	tt_read(0, 512, buf, 512, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_read(0, 512, buf, 512, &res);
 	tt_sense_full(&res, SCSTU_NO_SENSE, 0x00, 0x01,
 		      SCSTU_SENSE_FILEMARK | SCSTU_SENSE_INFO, 512);
@@ -237,7 +237,7 @@ START_TEST(test_filemark_read)
 		      SCSTU_SENSE_FILEMARK | SCSTU_SENSE_INFO, 512);
 	tt_at(3, 2);
 	tt_read(0, 512, buf, 512, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[0], 2);
 }
 END_TEST
@@ -250,13 +250,13 @@ START_TEST(test_request_sense)
 	struct scstu_sense s;
 
 	tt_wfm(1, false, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_rewind(&res);
 	tt_read(0, 64, buf, 64, &res);
-	tt_sense(&res, SCSTU_NO_SENSE, 0, 1);
+	hc_sense(&res, SCSTU_NO_SENSE, 0, 1);
 	/* REQUEST SENSE returns the sense of that command */
 	tt_run(rs, 6, SCSTU_DIR_READ, sense, sizeof(sense), &r2);
-	tt_good(&r2);
+	hc_good(&r2);
 	ck_assert_int_eq(r2.xfer, 18);
 	ck_assert_int_eq(scstu_sense_parse(sense, r2.xfer, &s), 0);
 	ck_assert_int_eq(s.key, SCSTU_NO_SENSE);
@@ -266,17 +266,17 @@ START_TEST(test_request_sense)
 	ck_assert_int_eq(s.info, 64);
 	/* once: then no sense */
 	tt_run(rs, 6, SCSTU_DIR_READ, sense, sizeof(sense), &r2);
-	tt_good(&r2);
+	hc_good(&r2);
 	ck_assert_int_eq(scstu_sense_parse(sense, r2.xfer, &s), 0);
 	ck_assert_int_eq(s.key, 0);
 	ck_assert_int_eq(s.asc, 0);
 	ck_assert(!(s.flags & SCSTU_SENSE_FILEMARK));
 	/* EOD, asked in descriptor format */
 	tt_read(0, 64, buf, 64, &res);
-	tt_sense(&res, SCSTU_BLANK_CHECK, 0, 5);
+	hc_sense(&res, SCSTU_BLANK_CHECK, 0, 5);
 	rs[1] = 0x01;
 	tt_run(rs, 6, SCSTU_DIR_READ, sense, sizeof(sense), &r2);
-	tt_good(&r2);
+	hc_good(&r2);
 	ck_assert_int_eq(sense[0], 0x72);
 	ck_assert_int_eq(scstu_sense_parse(sense, r2.xfer, &s), 0);
 	ck_assert_int_eq(s.key, SCSTU_BLANK_CHECK);
@@ -285,7 +285,7 @@ START_TEST(test_request_sense)
 	/* another command in between clears it */
 	tt_read(0, 64, buf, 64, &res);
 	tt_rewind(&res);
-	tt_good(&res);
+	hc_good(&res);
 	rs[1] = 0;
 	tt_run(rs, 6, SCSTU_DIR_READ, sense, sizeof(sense), &r2);
 	ck_assert_int_eq(scstu_sense_parse(sense, r2.xfer, &s), 0);
@@ -293,7 +293,7 @@ START_TEST(test_request_sense)
 	/* kept for its I_T nexus only: another one's commands do not
 	 * see or clear it */
 	tt_read(0, 64, buf, 64, &res);
-	tt_sense(&res, SCSTU_NO_SENSE, 0, 1);	/* the filemark at BOP */
+	hc_sense(&res, SCSTU_NO_SENSE, 0, 1);	/* the filemark at BOP */
 	{
 		struct scstu_harness_cmd c = {
 			.cdb = rs, .cdb_len = 6, .dir = SCSTU_DIR_READ,
@@ -302,7 +302,7 @@ START_TEST(test_request_sense)
 		uint8_t tur[6] = { 0 };
 
 		ck_assert_int_eq(scstu_harness_run(tt.dev, &c, &r2), 0);
-		tt_good(&r2);
+		hc_good(&r2);
 		ck_assert_int_eq(scstu_sense_parse(sense, r2.xfer, &s), 0);
 		ck_assert_int_eq(s.key, 0);
 		c.cdb = tur;
@@ -310,7 +310,7 @@ START_TEST(test_request_sense)
 		c.data = NULL;
 		c.xfer_len = 0;
 		ck_assert_int_eq(scstu_harness_run(tt.dev, &c, &r2), 0);
-		tt_good(&r2);
+		hc_good(&r2);
 	}
 	tt_run(rs, 6, SCSTU_DIR_READ, sense, sizeof(sense), &r2);
 	ck_assert_int_eq(scstu_sense_parse(sense, r2.xfer, &s), 0);
@@ -319,7 +319,7 @@ START_TEST(test_request_sense)
 	/* allocation length truncates */
 	rs[4] = 8;
 	tt_run(rs, 6, SCSTU_DIR_READ, sense, sizeof(sense), &r2);
-	tt_good(&r2);
+	hc_good(&r2);
 	ck_assert_int_eq(r2.xfer, 8);
 }
 END_TEST
@@ -332,14 +332,14 @@ START_TEST(test_wfm)
 	tt_put_block(100, 1);
 	syncs = tt.m->syncs;
 	tt_wfm(1, true, &res);		/* IMMED: no sync */
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(tt.m->syncs, syncs);
 	tt_wfm(0, false, &res);		/* count 0: a flush point */
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(tt.m->syncs, syncs + 1);
 	tt_at(2, 1);
 	tt_wfm(3, false, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(5, 4);
 	ck_assert_uint_eq(tmed_ops.eod(tt.m, 0), 5);
 	/* WSMK (setmarks) is refused */
@@ -347,12 +347,12 @@ START_TEST(test_wfm)
 		uint8_t cdb[6] = { 0x10, 0x02, 0, 0, 1, 0 };
 
 		tt_run(cdb, 6, SCSTU_DIR_NONE, NULL, 0, &res);
-		tt_field(&res, 0x24, 1, 1);
+		hc_field(&res, 0x24, 0, 1, 1);
 	}
 	/* a failing sync is a write error */
 	tt.m->fail_sync = -EIO;
 	tt_wfm(1, false, &res);
-	tt_sense(&res, SCSTU_MEDIUM_ERROR, 0x0c, 0x00);
+	hc_sense(&res, SCSTU_MEDIUM_ERROR, 0x0c, 0x00);
 }
 END_TEST
 
@@ -366,16 +366,16 @@ START_TEST(test_overwrite_truncates)
 	tt_wfm(1, false, &res);
 	tt_put_block(100, 3);
 	tt_locate16(0, false, 0, 1, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_put_block(50, 7);
 	ck_assert_uint_eq(tmed_ops.eod(tt.m, 0), 2);
 	tt_read(0, 100, buf, 100, &res);
-	tt_sense(&res, SCSTU_BLANK_CHECK, 0, 5);
+	hc_sense(&res, SCSTU_BLANK_CHECK, 0, 5);
 	tt_rewind(&res);
 	tt_read(0, 100, buf, 100, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_read(SILI, 100, buf, 100, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(res.resid, 50);
 	ck_assert_int_eq(buf[0], 7);
 }
@@ -394,7 +394,7 @@ START_TEST(test_ew_eom)
 	/* 97 000 bytes: before the EW zone (98 000) */
 	for (i = 0; i < 97; i++) {
 		tt_write(false, 1000, buf, 1000, &res);
-		tt_good(&res);
+		hc_good(&res);
 	}
 	/* crossing into it: written, NO SENSE, EOM, 00/02, INFO 0 */
 	tt_write(false, 1500, buf, 1500, &res);
@@ -407,7 +407,7 @@ START_TEST(test_ew_eom)
 		uint8_t cdb[10] = { 0x34 }, rp[20];
 
 		tt_run(cdb, 10, SCSTU_DIR_READ, rp, 20, &res);
-		tt_good(&res);
+		hc_good(&res);
 		ck_assert_int_eq(rp[0] & 0xc1, 0x41);
 	}
 	/* filemarks in the zone too */
@@ -416,7 +416,7 @@ START_TEST(test_ew_eom)
 		      SCSTU_SENSE_EOM | SCSTU_SENSE_INFO, 0);
 	/* 1 000 more fit (99 500), then a 1 000-byte block does not */
 	tt_write(false, 1000, buf, 1000, &res);
-	tt_sense(&res, SCSTU_NO_SENSE, 0x00, 0x02);
+	hc_sense(&res, SCSTU_NO_SENSE, 0x00, 0x02);
 	tt_write(false, 1000, buf, 1000, &res);
 	tt_sense_full(&res, SCSTU_VOLUME_OVERFLOW, 0x00, 0x02,
 		      SCSTU_SENSE_EOM | SCSTU_SENSE_INFO, 1000);
@@ -426,7 +426,7 @@ START_TEST(test_ew_eom)
 	ck_assert_uint_eq(tmed_ops.eod(tt.m, 0), 100);
 	/* fixed mode: INFORMATION = blocks not written */
 	tt_setblk(200, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_write(true, 5, buf, 1000, &res);
 	tt_sense_full(&res, SCSTU_VOLUME_OVERFLOW, 0x00, 0x02,
 		      SCSTU_SENSE_EOM | SCSTU_SENSE_INFO, 3);
@@ -447,19 +447,19 @@ START_TEST(test_medium_error_mid_tape)
 	tmed_set_bad(tt.m, 0, 1, -EBADMSG);
 	tt_rewind(&res);
 	tt_read(0, 100, buf, 100, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_read(0, 100, buf, 100, &res);
 	tt_sense_full(&res, SCSTU_MEDIUM_ERROR, 0x11, 0x00, SCSTU_SENSE_INFO,
 		      100);
 	/* still usable, past the damaged block */
 	tt_at(2, 0);
 	tt_read(0, 100, buf, 100, &res);
-	tt_good(&res);
+	hc_good(&res);
 	ck_assert_int_eq(buf[0], 3);
 	tt_locate16(0, false, 0, 0, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_space6(0, 2, &res);
-	tt_good(&res);
+	hc_good(&res);
 	tt_at(2, 0);
 }
 END_TEST
@@ -491,7 +491,7 @@ START_TEST(test_medium_error_table)
 			tt.m->fail_read = t[i].err;
 			tt_read(0, 10, buf, 10, &res);
 		}
-		tt_sense(&res, t[i].key, t[i].asc, t[i].ascq);
+		hc_sense(&res, t[i].key, t[i].asc, t[i].ascq);
 	}
 }
 END_TEST

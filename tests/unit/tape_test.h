@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "scstuser.h"
 #include "scstuser_harness.h"
+#include "harness_check.h"
 #include "scstuser_tape.h"
 #include "tape_medium.h"
 #include "unit_registry.h"
@@ -35,20 +36,13 @@ void tt_default_setup(void);
 
 void tt_run(const uint8_t *cdb, unsigned int len, enum scstu_dir dir,
 	    void *buf, uint32_t xfer, struct scstu_harness_result *res);
-void tt_good(const struct scstu_harness_result *res);
-/* CHECK CONDITION key/asc/ascq (and nothing about the rest). */
-void tt_sense(const struct scstu_harness_result *res, int key, int asc,
-	      int ascq);
 /*
- * The same, plus stream bits (SCSTU_SENSE_FILEMARK/EOM/ILI, exactly)
+ * hc_sense() plus stream bits (SCSTU_SENSE_FILEMARK/EOM/ILI, exactly)
  * and, with SCSTU_SENSE_INFO in flags, a valid INFORMATION equal to
  * info (signed 32 bits).
  */
 void tt_sense_full(const struct scstu_harness_result *res, int key,
 		   int asc, int ascq, unsigned int flags, int32_t info);
-/* 24/00 or 26/00 with field pointer byte/bit (-1: none). */
-void tt_field(const struct scstu_harness_result *res, int asc,
-	      unsigned int byte, int bit);
 
 /* Commands: return the result in *res. */
 void tt_write(bool fixed, uint32_t n, const void *buf, uint32_t xfer,
