@@ -32,7 +32,7 @@ void hc_field(const struct scstu_harness_result *res, int asc, int ascq,
 	      unsigned int byte, int bit)
 {
 	struct scstu_sense s;
-	unsigned int ptr;
+	unsigned int ptr, want0;
 
 	hc_sense(res, SCSTU_ILLEGAL_REQUEST, asc, ascq);
 	memset(&s, 0, sizeof(s));
@@ -42,11 +42,9 @@ void hc_field(const struct scstu_harness_result *res, int asc, int ascq,
 	ptr = (unsigned int)s.sks[1] << 8 | s.sks[2];
 	ck_assert_msg(ptr == byte, "field pointer byte %u, expected %u", ptr,
 		      byte);
-	ck_assert_int_eq(!!(s.sks[0] & 0x40), asc != 0x26);	/* C/D */
-	if (bit < 0)
-		ck_assert_int_eq(s.sks[0] & 0x08, 0);
-	else
-		ck_assert_msg((s.sks[0] & 0x0f) == (0x08 | bit),
-			      "bit pointer 0x%02x, expected bit %d",
-			      s.sks[0], bit);
+	/* C/D, then BPV and the bit pointer; the reserved bits zero */
+	want0 = (asc != 0x26 ? 0x40 : 0) | (bit >= 0 ? 0x08 | bit : 0);
+	ck_assert_msg((s.sks[0] & 0x7f) == want0,
+		      "sense-key specific byte 0 0x%02x, expected 0x%02x",
+		      s.sks[0] & 0x7f, want0);
 }

@@ -86,7 +86,7 @@ START_TEST(info_pages)
 	static const uint8_t formats[] = { 0x00, 0x11, 0x00, 0x01, 0x00 };
 
 	spin(1, 0x00, 0x0000, 0, 256);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, sizeof(protos));
 	ck_assert_mem_eq(buf, protos, sizeof(protos));
 	spin(1, 0x00, 0x0001, 0, 256);
@@ -109,15 +109,15 @@ START_TEST(info_pages)
 	ck_assert_uint_eq(res.xfer, 8);
 	/* CDB errors */
 	spin(1, 0x21, 0x0000, 0, 256);
-	r_field(&res, 0x24, 1, -1);
+	hc_field(&res, 0x24, 0, 1, -1);
 	spin(1, 0x00, 0x0002, 0, 256);
-	r_field(&res, 0x24, 2, -1);
+	hc_field(&res, 0x24, 0, 2, -1);
 	spin(1, 0x20, 0x0012, 0, 256);
-	r_field(&res, 0x24, 2, -1);
+	hc_field(&res, 0x24, 0, 2, -1);
 	spin(1, 0x20, 0x0000, 0x80, 256);	/* INC_512 */
-	r_field(&res, 0x24, 4, 7);
+	hc_field(&res, 0x24, 0, 4, 7);
 	spin(1, 0x20, 0x0000, 0x01, 256);	/* reserved: usage map */
-	r_field(&res, 0x24, 4, 0);
+	hc_field(&res, 0x24, 0, 4, 0);
 }
 END_TEST
 
@@ -132,18 +132,18 @@ START_TEST(scopes)
 
 	ck_assert_ptr_null(ssc_crypto_wkey(&rig.d, 1));
 	spin(1, 0x20, 0x0020, 0, 256);		/* defaults */
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 24);
 	ck_assert_uint_eq(buf[4], 0);
 	ck_assert_uint_eq(buf[5], 0);
 	/* session 1: ALL I_T NEXUS, encrypt + mixed with key 0x11 */
 	spout(1, p, sde(p, 0x40, 0x40, 2, 3, 0x11));
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(wkey0(1), 0x11);
 	ck_assert_uint_eq(wkey0(2), 0x11);
 	ck_assert_uint_eq(rkey0(2), 0x11);
 	spin(2, 0x20, 0x0020, 0, 256);		/* nexus 2: public */
-	r_good(&res);
+	hc_good(&res);
 	memcpy(p, st2, sizeof(st2));
 	p[4] = 0x02;
 	ck_assert_mem_eq(buf, p, sizeof(st2));
@@ -151,7 +151,7 @@ START_TEST(scopes)
 	ck_assert_uint_eq(buf[4], 0x42);
 	/* session 2: LOCAL, encrypt only with key 0x22 */
 	spout(2, p, sde(p, 0x20, 0x00, 2, 0, 0x22));
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(wkey0(2), 0x22);
 	ck_assert_ptr_null(ssc_crypto_rkey(&rig.d, 2));
 	ck_assert_uint_eq(wkey0(1), 0x11);
@@ -161,11 +161,11 @@ START_TEST(scopes)
 	ck_assert_uint_eq(r_be32(&buf[8]), 2);	/* key instance counter */
 	/* session 2 back to PUBLIC: the shared key again */
 	spout(2, p, sde(p, 0x00, 0x00, 0, 0, 0));
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(wkey0(2), 0x11);
 	/* disabling the shared parameters */
 	spout(1, p, sde(p, 0x40, 0x00, 0, 0, 0));
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_ptr_null(ssc_crypto_wkey(&rig.d, 1));
 	ck_assert_ptr_null(ssc_crypto_rkey(&rig.d, 2));
 	(void)st2;
@@ -177,14 +177,14 @@ START_TEST(lock_and_ckod)
 	uint8_t p[64];
 
 	spout(1, p, sde(p, 0x40, 0x04, 2, 2, 0x11));	/* CKOD: no volume */
-	r_field(&res, 0x26, 5, 2);
+	hc_field(&res, 0x26, 0, 5, 2);
 	rig_load();
 	spout(1, p, sde(p, 0x40, 0x00, 2, 2, 0x11));
-	r_good(&res);
+	hc_good(&res);
 	spout(3, p, sde(p, 0x01, 0x00, 0, 0, 0));	/* PUBLIC + LOCK */
-	r_good(&res);
+	hc_good(&res);
 	spout(1, p, sde(p, 0x40, 0x04, 2, 2, 0x33));	/* new shared, CKOD */
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(wkey0(3), 0x11);		/* held by its lock */
 	ck_assert_uint_eq(wkey0(4), 0x33);
 	rig_unload();					/* CKOD clears */
@@ -206,11 +206,11 @@ START_TEST(kad)
 	p[3] = (uint8_t)(n - 4);
 	p[10] = 0x02;				/* KAD format: ASCII name */
 	spout(1, p, n);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(ssc_crypto_wkey(&rig.d, 1)->kad_len, 3);
 	ck_assert_mem_eq(ssc_crypto_wkey(&rig.d, 1)->kad, "\xa1\xa2\xa3", 3);
 	spin(1, 0x20, 0x0020, 0, 256);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(r_be16(&buf[2]), 20 + 9 + 7);
 	ck_assert_uint_eq(buf[13], 0x02);
 	ck_assert_mem_eq(&buf[24], "\x00\x01\x00\x05key-1", 9);
@@ -220,7 +220,7 @@ START_TEST(kad)
 	memcpy(&p[n], "\x00\x00\x00\x02k2", 6);
 	p[3] = (uint8_t)(n + 6 - 4);
 	spout(1, p, n + 6);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_mem_eq(ssc_crypto_wkey(&rig.d, 1)->kad, "k2", 2);
 }
 END_TEST
@@ -265,60 +265,60 @@ START_TEST(sde_errors)
 		spout(1, q, n);
 		ck_assert_msg(res.status == SCSTU_CHECK_CONDITION,
 			      "case %u", i);
-		r_field(&res, 0x26, bad[i].fbyte, bad[i].fbit);
+		hc_field(&res, 0x26, 0, bad[i].fbyte, bad[i].fbit);
 		ck_assert_ptr_null(ssc_crypto_wkey(&rig.d, 1));
 	}
 	/* key length past the page */
 	p[19] = 0x40;
 	spout(1, p, n);
-	r_field(&res, 0x26, 18, -1);
+	hc_field(&res, 0x26, 0, 18, -1);
 	p[19] = 0x20;
 	/* page longer than the transfer */
 	p[3] = 60;
 	spout(1, p, n);
-	r_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
 	spout(1, p, 3);
-	r_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
 	/* KAD descriptors */
 	memcpy(&p[n], "\x02\x00\x00\x02nn", 6);		/* nonce */
 	p[3] = (uint8_t)(n + 6 - 4);
 	spout(1, p, n + 6);
-	r_field(&res, 0x26, n, -1);
+	hc_field(&res, 0x26, 0, n, -1);
 	memcpy(&p[n], "\x00\x01\x00\x02nn", 6);		/* AUTHENTICATED */
 	spout(1, p, n + 6);
-	r_field(&res, 0x26, n + 1, 0);
+	hc_field(&res, 0x26, 0, n + 1, 0);
 	memcpy(&p[n], "\x00\x00\x00\x21", 4);		/* 33 bytes */
 	memset(&p[n + 4], 'k', 33);
 	p[3] = (uint8_t)(n + 37 - 4);
 	spout(1, p, n + 37);
-	r_field(&res, 0x26, n + 2, -1);
+	hc_field(&res, 0x26, 0, n + 2, -1);
 	memcpy(&p[n], "\x00\x00\x00\x08kk", 6);		/* cut by page */
 	p[3] = (uint8_t)(n + 6 - 4);
 	spout(1, p, n + 6);
-	r_field(&res, 0x26, n + 2, -1);
+	hc_field(&res, 0x26, 0, n + 2, -1);
 	memcpy(&p[n], "\x00\x00\x00\x01k\x00\x00\x00\x01k", 10);
 	p[3] = (uint8_t)(n + 10 - 4);
 	spout(1, p, n + 10);				/* two U-KADs */
-	r_field(&res, 0x26, n + 5, -1);
+	hc_field(&res, 0x26, 0, n + 5, -1);
 	memcpy(&p[n], "\x00\x00", 2);			/* cut header */
 	p[3] = (uint8_t)(n + 2 - 4);
 	spout(1, p, n + 2);
-	r_field(&res, 0x26, n, -1);
+	hc_field(&res, 0x26, 0, n, -1);
 	ck_assert_ptr_null(ssc_crypto_wkey(&rig.d, 1));
 	/* CDB */
 	p[3] = 48;
 	spout_cdb(1, 0x00, 0x0010, 0, p, n);
-	r_field(&res, 0x24, 1, -1);
+	hc_field(&res, 0x24, 0, 1, -1);
 	spout_cdb(1, 0x20, 0x0011, 0, p, n);
-	r_field(&res, 0x24, 2, -1);
+	hc_field(&res, 0x24, 0, 2, -1);
 	spout_cdb(1, 0x20, 0x0010, 0x80, p, n);
-	r_field(&res, 0x24, 4, 7);
+	hc_field(&res, 0x24, 0, 4, 7);
 	/* a key is not needed to disable: its length is not checked */
 	n = sde(p, 0x40, 0x00, 0, 0, 0);
 	p[19] = 0;
 	p[3] = 16;
 	spout(1, p, 20);
-	r_good(&res);
+	hc_good(&res);
 }
 END_TEST
 
@@ -327,7 +327,7 @@ START_TEST(next_block)
 	uint8_t p[64];
 
 	spin(1, 0x20, 0x0021, 0, 256);		/* no medium */
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 16);
 	ck_assert_uint_eq(r_be16(&buf[2]), 12);
 	ck_assert_uint_eq(buf[12], 0x00);

@@ -51,16 +51,16 @@ START_TEST(supported_pages)
 	};
 
 	log_sense(0, 0x40, 0, 0, 512);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, sizeof(want));
 	ck_assert_mem_eq(buf, want, sizeof(want));
 	log_sense(0, 0x40, 0xff, 0, 512);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, sizeof(want_sub));
 	ck_assert_mem_eq(buf, want_sub, sizeof(want_sub));
 	/* allocation length cuts the page */
 	log_sense(0, 0x40, 0, 0, 5);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 5);
 	ck_assert_uint_eq(res.resid, 0);
 }
@@ -86,20 +86,20 @@ START_TEST(sequential_access)
 	rig.d.cnt.bytes_retrieved = 0x400;
 	rig.d.cnt.bytes_read = 0x200;
 	log_sense(0, 0x4c, 0, 0, 512);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, sizeof(want));
 	ck_assert_mem_eq(buf, want, sizeof(want));
 	/* default cumulative values: counters 0 */
 	log_sense(0, 0xcc, 0, 0, 512);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(r_be64(&buf[8]), 0);
 	/* the parameter pointer skips codes below it */
 	log_sense(0, 0x4c, 0, 3, 512);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(r_be16(&buf[2]), 12 + 8 + 8 + 5);
 	ck_assert_uint_eq(r_be16(&buf[4]), 3);
 	log_sense(0, 0x4c, 0, 0x0101, 512);
-	r_field(&res, 0x24, 5, -1);
+	hc_field(&res, 0x24, 0, 5, -1);
 }
 END_TEST
 
@@ -131,12 +131,12 @@ START_TEST(capacity_and_compression)
 
 	/* no medium: capacities 0 */
 	log_sense(0, 0x71, 0, 0, 512);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(r_be32(&buf[24]), 0);
 	rig_load();
 	rig.m.used[0] = 20ULL << 20;
 	log_sense(0, 0x71, 0, 0, 512);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, sizeof(cap));
 	ck_assert_mem_eq(buf, cap, sizeof(cap));
 
@@ -145,7 +145,7 @@ START_TEST(capacity_and_compression)
 	rig.d.cnt.bytes_written = (4 << 20) + 5;
 	rig.d.cnt.bytes_stored = 2 << 20;
 	log_sense(0, 0x72, 0, 0, 512);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, sizeof(comp));
 	ck_assert_mem_eq(buf, comp, sizeof(comp));
 }
@@ -154,7 +154,7 @@ END_TEST
 START_TEST(tapealert)
 {
 	log_sense(0, 0x6e, 0, 0, 1024);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 4 + 64 * 5);
 	ck_assert_uint_eq(r_be16(&buf[2]), 320);
 	ck_assert_uint_eq(buf[4 + 5 * 2 + 4], 0);
@@ -164,24 +164,24 @@ START_TEST(tapealert)
 	ssc_log_tapealert(&rig.d, 65);
 	/* read only flags 1..3: 3 is cleared, 64 stays */
 	log_sense(0, 0x6e, 0, 0, 4 + 3 * 5);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(r_be16(&buf[4 + 10]), 3);
 	ck_assert_uint_eq(buf[4 + 10 + 2], 0x40);
 	ck_assert_uint_eq(buf[4 + 10 + 3], 1);
 	ck_assert_uint_eq(buf[4 + 10 + 4], 1);
 	log_sense(0, 0x6e, 0, 0, 1024);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(buf[4 + 10 + 4], 0);
 	ck_assert_uint_eq(buf[4 + 63 * 5 + 4], 1);
 	log_sense(0, 0x6e, 0, 0, 1024);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(buf[4 + 63 * 5 + 4], 0);
 	/* pointer: flag 64 only */
 	log_sense(0, 0x6e, 0, 64, 1024);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 9);
 	log_sense(0, 0x6e, 0, 65, 1024);
-	r_field(&res, 0x24, 5, -1);
+	hc_field(&res, 0x24, 0, 5, -1);
 }
 END_TEST
 
@@ -190,7 +190,7 @@ START_TEST(volume_statistics)
 	int off;
 
 	log_sense(0, 0x57, 0, 0, 1024);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 9);		/* page not valid */
 	ck_assert_uint_eq(buf[8], 0);
 	rig_load();
@@ -199,7 +199,7 @@ START_TEST(volume_statistics)
 	rig.d.cnt.bytes_stored = 2500000;
 	rig.d.media.worm = true;
 	log_sense(0, 0x57, 0, 0, 1024);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(buf[0], 0x17);
 	ck_assert_uint_eq(buf[8], 1);
 	off = param(0x0001);			/* thread count: loads */
@@ -232,25 +232,25 @@ END_TEST
 START_TEST(sense_cdb_errors)
 {
 	log_sense(0x01, 0x4c, 0, 0, 512);	/* SP */
-	r_field(&res, 0x24, 1, 0);
+	hc_field(&res, 0x24, 0, 1, 0);
 	log_sense(0x02, 0x4c, 0, 0, 512);	/* PPC */
-	r_field(&res, 0x24, 1, 1);
+	hc_field(&res, 0x24, 0, 1, 1);
 	log_sense(0, 0x0c, 0, 0, 512);		/* threshold values */
-	r_field(&res, 0x24, 2, 7);
+	hc_field(&res, 0x24, 0, 2, 7);
 	log_sense(0, 0x8c, 0, 0, 512);
-	r_field(&res, 0x24, 2, 7);
+	hc_field(&res, 0x24, 0, 2, 7);
 	log_sense(0, 0x70, 0, 0, 512);		/* no page 30h */
-	r_field(&res, 0x24, 2, 5);
+	hc_field(&res, 0x24, 0, 2, 5);
 	log_sense(0, 0x4c, 0x01, 0, 512);	/* no subpage 01h */
-	r_field(&res, 0x24, 3, -1);
+	hc_field(&res, 0x24, 0, 3, -1);
 	log_sense(0, 0x40, 0, 1, 512);		/* page 0 has no params */
-	r_field(&res, 0x24, 5, -1);
+	hc_field(&res, 0x24, 0, 5, -1);
 	/* reserved byte 4: the table's usage map refuses it */
 	{
 		uint8_t cdb[10] = { 0x4d, 0, 0x4c, 0, 0x01, 0, 0, 0, 64, 0 };
 
 		r_run(1, cdb, 10, SCSTU_DIR_READ, buf, 64, &res);
-		r_field(&res, 0x24, 4, 0);
+		hc_field(&res, 0x24, 0, 4, 0);
 	}
 }
 END_TEST
@@ -264,9 +264,9 @@ START_TEST(select_resets)
 	rig.d.cnt.bytes_stored = 4 << 20;
 	/* page 32h to its defaults: 0Ch keeps counting */
 	log_select(0, 0x72, 0, none, 0);
-	r_good(&res);
+	hc_good(&res);
 	log_sense(0, 0x72, 0, 6, 512);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(r_be32(&buf[8]), 0);
 	log_sense(0, 0x4c, 0, 0, 512);
 	ck_assert_uint_eq(r_be64(&buf[8]), 4 << 20);
@@ -276,7 +276,7 @@ START_TEST(select_resets)
 	/* PCR: everything */
 	ssc_log_tapealert(&rig.d, 5);
 	log_select(0x02, 0x40, 0, none, 0);
-	r_good(&res);
+	hc_good(&res);
 	log_sense(0, 0x4c, 0, 0, 512);
 	ck_assert_uint_eq(r_be64(&buf[8]), 0);
 	log_sense(0, 0x6e, 0, 5, 512);
@@ -295,32 +295,32 @@ START_TEST(select_errors)
 	uint8_t l[32];
 
 	log_select(0x01, 0x40, 0, list, 0);	/* SP */
-	r_field(&res, 0x24, 1, 0);
+	hc_field(&res, 0x24, 0, 1, 0);
 	log_select(0x02, 0x40, 0, list, sizeof(list));	/* PCR + list */
-	r_field(&res, 0x24, 7, -1);
+	hc_field(&res, 0x24, 0, 7, -1);
 	log_select(0, 0x70, 0, list, 0);
-	r_field(&res, 0x24, 2, 5);
+	hc_field(&res, 0x24, 0, 2, 5);
 	log_select(0, 0x4c, 0x02, list, 0);
-	r_field(&res, 0x24, 3, -1);
+	hc_field(&res, 0x24, 0, 3, -1);
 	/* no parameter can be written */
 	log_select(0, 0x40, 0, list, sizeof(list));
-	r_field(&res, 0x26, 4, -1);
+	hc_field(&res, 0x26, 0, 4, -1);
 	log_select(0, 0x40, 0, badpage, sizeof(badpage));
-	r_field(&res, 0x26, 0, 5);
+	hc_field(&res, 0x26, 0, 0, 5);
 	/* a page without parameters is accepted */
 	log_select(0, 0x40, 0, empty32, sizeof(empty32));
-	r_good(&res);
+	hc_good(&res);
 	/* page length past the list */
 	memcpy(l, list, sizeof(list));
 	l[3] = 0x20;
 	log_select(0, 0x40, 0, l, sizeof(list));
-	r_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
 	/* a parameter cut by its page */
 	l[3] = 0x06;
 	log_select(0, 0x40, 0, l, sizeof(list));
-	r_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
 	log_select(0, 0x40, 0, l, 3);
-	r_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
 }
 END_TEST
 

@@ -81,20 +81,20 @@ START_TEST(values_after_load)
 
 	rig_load();
 	read_attr(0x01, 0, 0, 1024, false);	/* attribute list */
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(r_be32(buf), 2 * 21);
 	for (i = 0; i < 21; i++)
 		ck_assert_uint_eq(r_be16(&buf[4 + 2 * i]), ids[i]);
 	/* one value, cut by the allocation length to exactly it */
 	read_attr(0x00, 0, 0x0401, 9 + 32, false);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 41);
 	ck_assert_uint_eq(r_be32(buf), 37 + 9 + 9 + 13 + 6 + 13 + 6 + 7);
 	memcpy(buf, serial, 4);		/* available data checked above */
 	ck_assert_mem_eq(buf, serial, sizeof(serial));
 	/* device attributes */
 	read_attr(0x00, 0, 0x0000, 1024, false);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(r_be16(&buf[4]), 0x0000);
 	ck_assert_uint_eq(buf[6], 0x80);
 	ck_assert_uint_eq(r_be16(&buf[7]), 8);
@@ -105,7 +105,7 @@ START_TEST(values_after_load)
 	/* partition 1 */
 	rig.m.used[1] = 30 << 20;
 	read_attr(0x00, 1, 0x0000, 13 + 4, false);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(r_be64(&buf[9]), 70);
 	read_attr(0x00, 0, 0x0405, 10, false);
 	ck_assert_uint_eq(buf[9], 0x5e);		/* LTO-8 */
@@ -123,33 +123,33 @@ START_TEST(lists_and_cdb_errors)
 	uint8_t cdb[16] = { 0x8c, 0x00, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0 };
 
 	read_attr(0x03, 0, 0, 64, false);	/* no medium */
-	r_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
+	hc_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
 	read_attr(0x05, 0, 0x0800, 1024, false);	/* supported */
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(r_be32(buf), 2 * 15);
 	ck_assert_uint_eq(r_be16(&buf[4]), 0x0800);
 	ck_assert_uint_eq(r_be16(&buf[4 + 2 * 14]), 0x0821);
 	rig_load();
 	read_attr(0x03, 0, 0, 64, false);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(res.xfer, 4);
 	ck_assert_mem_eq(buf, parts, 4);
 	read_attr(0x02, 0, 0, 64, false);
 	ck_assert_mem_eq(buf, vols, 4);
 	read_attr(0x04, 0, 0, 64, false);
-	r_field(&res, 0x24, 1, 4);
+	hc_field(&res, 0x24, 0, 1, 4);
 	read_attr(0x06, 0, 0, 64, false);
-	r_field(&res, 0x24, 1, 4);
+	hc_field(&res, 0x24, 0, 1, 4);
 	read_attr(0x00, 2, 0, 64, false);	/* partition 2 */
-	r_field(&res, 0x24, 7, -1);
+	hc_field(&res, 0x24, 0, 7, -1);
 	read_attr(0x00, 0, 0x0806, 64, false);	/* no barcode yet */
-	r_field(&res, 0x24, 8, -1);
+	hc_field(&res, 0x24, 0, 8, -1);
 	r_run(1, cdb, 16, SCSTU_DIR_READ, buf, 256, &res);	/* volume 1 */
-	r_field(&res, 0x24, 5, -1);
+	hc_field(&res, 0x24, 0, 5, -1);
 	cdb[5] = 0;
 	cdb[14] = 0x02;					/* reserved */
 	r_run(1, cdb, 16, SCSTU_DIR_READ, buf, 256, &res);
-	r_field(&res, 0x24, 14, 1);
+	hc_field(&res, 0x24, 0, 14, 1);
 }
 END_TEST
 
@@ -165,30 +165,30 @@ START_TEST(write_read_back)
 	rig_load();
 	w = rig.m.mam_writes;
 	write_attr(l, one(l, 0x0806, 0x01, barcode, 32));
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(rig.m.mam_writes, w + 1);	/* written at once */
 	read_attr(0x00, 0, 0x0806, 41, false);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_mem_eq(buf, want, sizeof(want));
 	ck_assert_mem_eq(&buf[9], barcode, 32);
 	/* volume coherency information, variable length */
 	memset(vci, 0x5a, sizeof(vci));
 	write_attr(l, one(l, 0x080c, 0x00, vci, sizeof(vci)));
-	r_good(&res);
+	hc_good(&res);
 	read_attr(0x00, 0, 0x080c, 1024, false);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(r_be32(buf), 75);
 	ck_assert_uint_eq(buf[6], 0x00);		/* writable, binary */
 	ck_assert_uint_eq(r_be16(&buf[7]), 70);
 	ck_assert_mem_eq(&buf[9], vci, 70);
 	/* length 0 deletes */
 	write_attr(l, one(l, 0x080c, 0x00, vci, 0));
-	r_good(&res);
+	hc_good(&res);
 	read_attr(0x00, 0, 0x080c, 1024, false);
-	r_field(&res, 0x24, 8, -1);
+	hc_field(&res, 0x24, 0, 8, -1);
 	/* an empty list changes nothing */
 	write_attr(l, 0);
-	r_good(&res);
+	hc_good(&res);
 }
 END_TEST
 
@@ -198,52 +198,52 @@ START_TEST(write_errors)
 	uint32_t n;
 
 	write_attr(l, one(l, 0x0806, 0x01, barcode, 32));
-	r_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
+	hc_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
 	rig_load();
 	write_attr(l, one(l, 0x0401, 0x01, barcode, 32));	/* read only */
-	r_field(&res, 0x26, 4, -1);
+	hc_field(&res, 0x26, 0, 4, -1);
 	write_attr(l, one(l, 0x0c00, 0x00, barcode, 4));	/* reserved */
-	r_field(&res, 0x26, 4, -1);
+	hc_field(&res, 0x26, 0, 4, -1);
 	write_attr(l, one(l, 0x0806, 0x00, barcode, 32));	/* format */
-	r_field(&res, 0x26, 6, 1);
+	hc_field(&res, 0x26, 0, 6, 1);
 	write_attr(l, one(l, 0x0806, 0x81, barcode, 32));	/* READ ONLY */
-	r_field(&res, 0x26, 6, 7);
+	hc_field(&res, 0x26, 0, 6, 7);
 	write_attr(l, one(l, 0x0806, 0x01, barcode, 31));	/* length */
-	r_field(&res, 0x26, 7, -1);
+	hc_field(&res, 0x26, 0, 7, -1);
 	n = one(l, 0x0806, 0x01, barcode, 32);
 	l[9 + 3] = 0x07;					/* not ASCII */
 	write_attr(l, n);
-	r_field(&res, 0x26, 12, -1);
+	hc_field(&res, 0x26, 0, 12, -1);
 	/* two attributes, the second before the first */
 	n = one(l, 0x0806, 0x01, barcode, 32);
 	n = two(l, n, 0x0800, 0x01, "LTFS    ", 8);
 	write_attr(l, n);
-	r_field(&res, 0x26, 41, -1);
+	hc_field(&res, 0x26, 0, 41, -1);
 	/* a valid first attribute is not applied when the second fails */
 	n = one(l, 0x0800, 0x01, "LTFS    ", 8);
 	n = two(l, n, 0x0806, 0x00, barcode, 32);
 	write_attr(l, n);
-	r_field(&res, 0x26, 19, 1);
+	hc_field(&res, 0x26, 0, 19, 1);
 	read_attr(0x00, 0, 0x0800, 64, false);
-	r_field(&res, 0x24, 8, -1);
+	hc_field(&res, 0x24, 0, 8, -1);
 	/* lengths */
 	n = one(l, 0x0806, 0x01, barcode, 32);
 	write_attr(l, n - 1);				/* attribute cut */
-	r_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
 	l[3] = 2;					/* header cut */
 	write_attr(l, 6);
-	r_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
 	write_attr(l, 3);
-	r_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x1a, 0x00);
 	/* write protected medium */
 	rig.d.write_protected = true;
 	write_attr(l, one(l, 0x0806, 0x01, barcode, 32));
-	r_sense(&res, SCSTU_DATA_PROTECT, 0x27, 0x00);
+	hc_sense(&res, SCSTU_DATA_PROTECT, 0x27, 0x00);
 	rig.d.write_protected = false;
 	/* the medium fails the write */
 	rig.m.mam_write_err = -5;
 	write_attr(l, one(l, 0x0806, 0x01, barcode, 32));
-	r_sense(&res, SCSTU_MEDIUM_ERROR, 0x0c, 0x0b);
+	hc_sense(&res, SCSTU_MEDIUM_ERROR, 0x0c, 0x0b);
 }
 END_TEST
 
@@ -258,12 +258,12 @@ START_TEST(out_of_space)
 	for (i = 0; i < 15; i++) {
 		write_attr(l, one(l, (uint16_t)(0x0900 + i), 0x00, big,
 				  1024));
-		r_good(&res);
+		hc_good(&res);
 	}
 	write_attr(l, one(l, 0x0920, 0x00, big, 1024));
-	r_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x55, 0x06);
+	hc_sense(&res, SCSTU_ILLEGAL_REQUEST, 0x55, 0x06);
 	write_attr(l, one(l, 0x0920, 0x00, big, 2000));	/* too long */
-	r_field(&res, 0x26, 7, -1);
+	hc_field(&res, 0x26, 0, 7, -1);
 	/* space remaining (0004h) */
 	read_attr(0x00, 0, 0x0004, 17, false);
 	ck_assert_uint_eq(r_be64(&buf[9]), 16384 - 8 - 13 - 45 -
@@ -279,28 +279,28 @@ START_TEST(persist_and_cache)
 	rig_load();
 	rig.d.cnt.bytes_stored = 5 << 20;
 	write_attr(l, one(l, 0x0806, 0x01, barcode, 32));
-	r_good(&res);
+	hc_good(&res);
 	rig_unload();
 	/* not loaded: the values of the last medium with CACHE */
 	read_attr(0x00, 0, 0x0806, 64, false);
-	r_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
+	hc_sense(&res, SCSTU_NOT_READY, 0x3a, 0x00);
 	read_attr(0x00, 0, 0x0806, 64, true);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_mem_eq(&buf[9], barcode, 32);
 	read_attr(0x01, 0, 0x0800, 64, true);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_uint_eq(r_be32(buf), 2);
 	/* again in a drive: kept, load count 2, lifetime MiB */
 	rig_load();
 	read_attr(0x00, 0, 0x0806, 64, false);
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_mem_eq(&buf[9], barcode, 32);
 	read_attr(0x00, 0, 0x0003, 17, false);
 	ck_assert_uint_eq(r_be64(&buf[9]), 2);
 	read_attr(0x00, 0, 0x0220, 17, false);
 	ck_assert_uint_eq(r_be64(&buf[9]), 5);
 	read_attr(0x00, 0, 0x020b, 64, false);	/* previous load's drive */
-	r_good(&res);
+	hc_good(&res);
 	ck_assert_mem_eq(&buf[9], "IBM     1068000123", 18);
 }
 END_TEST
@@ -313,23 +313,23 @@ START_TEST(corrupt_mam)
 	rig.m.mam_len = 13;			/* attribute cut short */
 	rig_load();
 	read_attr(0x00, 0, 0x0000, 64, false);
-	r_sense(&res, SCSTU_MEDIUM_ERROR, 0x11, 0x12);
+	hc_sense(&res, SCSTU_MEDIUM_ERROR, 0x11, 0x12);
 	/* rewriting makes it good again */
 	write_attr(l, one(l, 0x0806, 0x01, barcode, 32));
-	r_good(&res);
+	hc_good(&res);
 	read_attr(0x00, 0, 0x0806, 64, false);
-	r_good(&res);
+	hc_good(&res);
 	rig_unload();
 	rig.m.mam_read_err = -5;
 	rig_load();
 	read_attr(0x01, 0, 0, 64, false);
-	r_sense(&res, SCSTU_MEDIUM_ERROR, 0x11, 0x12);
+	hc_sense(&res, SCSTU_MEDIUM_ERROR, 0x11, 0x12);
 	rig_unload();
 	rig.m.mam_read_err = 0;
 	memcpy(rig.m.mam, "XMAM", 4);		/* bad magic */
 	rig_load();
 	read_attr(0x01, 0, 0, 64, false);
-	r_sense(&res, SCSTU_MEDIUM_ERROR, 0x11, 0x12);
+	hc_sense(&res, SCSTU_MEDIUM_ERROR, 0x11, 0x12);
 }
 END_TEST
 

@@ -201,43 +201,6 @@ void r_run(uint64_t session, const uint8_t *cdb, unsigned int len,
 	ck_assert_int_eq(scstu_harness_run(rig.dev, &cmd, res), 0);
 }
 
-void r_good(const struct scstu_harness_result *res)
-{
-	uint8_t asc = 0, ascq = 0;
-	int key = scstu_harness_sense_key(res, &asc, &ascq);
-
-	ck_assert_msg(res->status == SCSTU_GOOD,
-		      "status %02x key %x asc %02x/%02x", res->status, key,
-		      asc, ascq);
-}
-
-void r_sense(const struct scstu_harness_result *res, int key, int asc,
-	     int ascq)
-{
-	uint8_t a = 0, q = 0;
-
-	ck_assert_int_eq(res->status, SCSTU_CHECK_CONDITION);
-	ck_assert_int_eq(scstu_harness_sense_key(res, &a, &q), key);
-	ck_assert_int_eq(a, asc);
-	ck_assert_int_eq(q, ascq);
-}
-
-void r_field(const struct scstu_harness_result *res, int asc,
-	     unsigned int byte, int bit)
-{
-	struct scstu_sense s;
-	uint8_t want0 = asc == 0x24 ? 0x40 : 0;
-
-	r_sense(res, SCSTU_ILLEGAL_REQUEST, asc, 0);
-	ck_assert_int_eq(scstu_sense_parse(res->sense, res->sense_len, &s),
-			 0);
-	ck_assert(s.flags & SCSTU_SENSE_SKS);
-	if (bit >= 0)
-		want0 |= 0x08 | bit;
-	ck_assert_uint_eq(s.sks[0], want0);
-	ck_assert_uint_eq((unsigned int)s.sks[1] << 8 | s.sks[2], byte);
-}
-
 uint16_t r_be16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);

@@ -11,6 +11,7 @@
 
 #include <check.h>
 #include "scstuser_harness.h"
+#include "harness_check.h"
 #include "ssc.h"
 
 #define RM_OBJS	16
@@ -54,12 +55,6 @@ struct scstu_harness_result;
 void r_run(uint64_t session, const uint8_t *cdb, unsigned int len,
 	   enum scstu_dir dir, void *buf, uint32_t xfer,
 	   struct scstu_harness_result *res);
-void r_good(const struct scstu_harness_result *res);
-void r_sense(const struct scstu_harness_result *res, int key, int asc,
-	     int ascq);
-/* 24/00 (cdb) or 26/00 (parameter list) with a field pointer. */
-void r_field(const struct scstu_harness_result *res, int asc,
-	     unsigned int byte, int bit);
 uint16_t r_be16(const uint8_t *p);
 uint32_t r_be32(const uint8_t *p);
 uint64_t r_be64(const uint8_t *p);
