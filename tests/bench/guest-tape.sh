@@ -24,7 +24,11 @@
 # p99), tape.info, vtl.log, tape-null.log.
 #
 # Environment: SCSTU_BENCH_TAPE_ROUNDS (3), SCSTU_BENCH_TAPE_MIB (64 per
-# run), SCSTU_BENCH_USER_NULL (as guest.sh).
+# run), SCSTU_BENCH_USER_NULL (as guest.sh), SCSTU_BENCH_TAPE_PERF=1:
+# run the tape's dd under `perf record -a -g` (perf from linux-perf on
+# the host, whose root the guest mounts) and write the profiles of the
+# last round to tape-perf-<workload>.txt (flat, then call graphs); the
+# tape MB/s of such a run mean nothing (perf's start-up is timed too).
 . "$(dirname "$0")/../integration/lib.sh"
 set -u
 
@@ -53,23 +57,6 @@ if [ -z "$USER_NULL" ]; then
 	done
 fi
 VTL=$ROOT/build/vtl/scstu-vtl
-
-# handler_start NAME LOG CMD...: as guest.sh's: start a handler in the
-# background, wait until devices/user/NAME is enabled and attached
-handler_start() {
-	local name=$1 log=$2 i
-	shift 2
-	"$@" >>"$log" 2>&1 &
-	USER_PID[$name]=$!
-	for ((i = 0; i < 300; i++)); do
-		[ "$(cat "$CFS/devices/user/$name/enable" 2>/dev/null)" = 1 ] &&
-		[ "$(cat "$CFS/devices/user/$name/state" 2>/dev/null)" = attached ] &&
-			return 0
-		kill -0 "${USER_PID[$name]}" 2>/dev/null || break
-		sleep 0.1
-	done
-	return 1
-}
 
 teardown() {
 	[ -d "$S" ] && rmdir "$S"
@@ -102,13 +89,13 @@ create = TB0001L8
 capacity = $((MIB * 2))M
 EOF
 	# the library's devices: wait for the drive, then for the changer
-	handler_start $LIB-d0 "$RES/vtl.log" "$VTL" -c $W/tbench.conf ||
+	user_try_start $LIB-d0 "$RES/vtl.log" "$VTL" -c $W/tbench.conf ||
 		{ fail "scstu-vtl did not come up: $(tail -3 "$RES/vtl.log")"; return 1; }
 	for ((i = 0; i < 100; i++)); do
 		[ "$(cat "$CFS/devices/user/$LIB-ch/state" 2>/dev/null)" = attached ] && break
 		sleep 0.1
 	done
-	handler_start tbench-null "$RES/tape-null.log" "$USER_NULL" \
+	user_try_start tbench-null "$RES/tape-null.log" "$USER_NULL" \
 		--name tbench-null --size $((8 << 30)) --queues 1 ||
 		{ fail "the null sample did not come up: $(tail -3 "$RES/tape-null.log")"; return 1; }
 	{
@@ -154,12 +141,23 @@ EOF
 	return 0
 }
 
+PERF=()
+if [ "${SCSTU_BENCH_TAPE_PERF:-0}" = 1 ]; then
+	if perf version >/dev/null 2>&1; then
+		PERF=(perf record -q -a -g -o)
+	else
+		echo "-- tape: SCSTU_BENCH_TAPE_PERF=1 but no perf (linux-perf)"
+	fi
+fi
+
 # run_dd ROUND TARGET WORKLOAD dd-args...: time one dd, record MB/s
 run_dd() {
-	local r=$1 tg=$2 wl=$3 t0 t1 us mbs iops lat
+	local r=$1 tg=$2 wl=$3 t0 t1 us mbs iops lat pre=()
 	shift 3
+	[ "$tg" = tape ] && [ ${#PERF[@]} -gt 0 ] &&
+		pre=("${PERF[@]}" "/tmp/tape-perf-$wl.data" --)
 	t0=$(date +%s%N)
-	if ! dd "$@" bs=256k count=$N status=none 2>"$RES/tape-dd.err"; then
+	if ! "${pre[@]}" dd "$@" bs=256k count=$N status=none 2>"$RES/tape-dd.err"; then
 		fail "round $r $tg $wl: dd $*: $(head -2 "$RES/tape-dd.err")"
 		echo "$r,$tg,$wl,,,," >>"$CSV"
 		return 1
@@ -197,6 +195,17 @@ if [ $rc = 0 ]; then
 			disk_round "$r"
 			tape_round "$r"
 		fi
+	done
+	# the profiles of the last round (SCSTU_BENCH_TAPE_PERF=1)
+	for f in /tmp/tape-perf-*.data; do
+		[ -f "$f" ] || continue
+		w=$(basename "$f" .data)
+		{
+			perf report -i "$f" --no-children --sort comm,dso,sym \
+				-g none --percent-limit 0.2
+			perf report -i "$f" --no-children --sort comm,dso,sym \
+				--percent-limit 1 -g caller,0.5,callee
+		} >"$RES/$w.txt" 2>/dev/null
 	done
 	# the library's own account of the last round
 	"$ROOT/build/vtl/vtlctl" -c $W/tbench.conf drives >>"$RES/tape.info" 2>&1

@@ -227,23 +227,6 @@ setup_skipped() {
 	SKIP[$1]=$2
 }
 
-# handler_start NAME LOG CMD...: like lib.sh's user_start, but a handler
-# that does not come up fails only this target, not the whole bench
-handler_start() {
-	local name=$1 log=$2 i
-	shift 2
-	"$@" >>"$log" 2>&1 &
-	USER_PID[$name]=$!
-	for ((i = 0; i < 300; i++)); do
-		[ "$(cat "$CFS/devices/user/$name/enable" 2>/dev/null)" = 1 ] &&
-		[ "$(cat "$CFS/devices/user/$name/state" 2>/dev/null)" = attached ] &&
-			return 0
-		kill -0 "${USER_PID[$name]}" 2>/dev/null || break
-		sleep 0.1
-	done
-	return 1
-}
-
 # setup_user TARGET QUEUES: the null sample with QUEUES handler queues
 setup_user() {
 	local tg=$1 q=$2 name=bench-$1 t=$CFS/targets/local/bench-$1 h dev
@@ -253,7 +236,7 @@ setup_user() {
 	[ -d "$CFS/devices/user" ] || { setup_skipped "$tg" "scstu_user.ko not built"; return; }
 	[ "$BUSY" = 0 ] || args+=(--busy-poll "$BUSY")
 	echo "  $tg: $USER_NULL ${args[*]}"
-	handler_start "$name" "$RES/$tg.log" "$USER_NULL" "${args[@]}" ||
+	user_try_start "$name" "$RES/$tg.log" "$USER_NULL" "${args[@]}" ||
 		{ setup_failed "$tg" "handler did not come up: $(tail -3 "$RES/$tg.log")"; return; }
 	# zero copy: the smallest transfer given as pages (default 0: all)
 	[ -z "${SCSTU_BENCH_ZC_MIN:-}" ] ||

@@ -47,14 +47,15 @@ load_modules() {
 	[ -d "$CFS" ] || die "$CFS missing after loading the modules"
 }
 
-# user_start NAME CMD [ARGS...]: start a userspace handler in the
-# background (output to /tmp/handler-NAME.log, appended), wait until it
-# has registered and enabled devices/user/NAME. Sets USER_PID[NAME].
+# user_try_start NAME LOG CMD [ARGS...]: start a userspace handler in the
+# background (output appended to LOG), wait until it has registered and
+# enabled devices/user/NAME. Sets USER_PID[NAME]; returns 1 if the
+# handler exits or does not come up within 30 s.
 declare -gA USER_PID
-user_start() {
-	local name=$1 i
-	shift
-	"$@" >>"/tmp/handler-$name.log" 2>&1 &
+user_try_start() {
+	local name=$1 log=$2 i
+	shift 2
+	"$@" >>"$log" 2>&1 &
 	USER_PID[$name]=$!
 	for ((i = 0; i < 300; i++)); do
 		if [ "$(cat "$CFS/devices/user/$name/enable" 2>/dev/null)" = 1 ] &&
@@ -64,6 +65,15 @@ user_start() {
 		kill -0 "${USER_PID[$name]}" 2>/dev/null || break
 		sleep 0.1
 	done
+	return 1
+}
+
+# user_start NAME CMD [ARGS...]: user_try_start with the output in
+# /tmp/handler-NAME.log; a handler that does not come up ends the test.
+user_start() {
+	local name=$1
+	shift
+	user_try_start "$name" "/tmp/handler-$name.log" "$@" && return 0
 	cat "/tmp/handler-$name.log" >&2
 	die "handler $name did not come up: $*"
 }
