@@ -1,5 +1,5 @@
 #!/bin/bash
-# scstu_local: load and unload the modules 20 times with a ramdisk, a nullio
+# scstu_local: load and unload the modules 12 times with a ramdisk, a nullio
 # device, a target with two LUNs and two sessions configured and torn down
 # each time. rmmod while sessions (or targets) exist is refused with EBUSY
 # and leaves everything working. Nothing may be left behind (hosts, root
@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 set -u
 
-ROUNDS=${SCSTU_MODLOAD_ROUNDS:-20}
+ROUNDS=${SCSTU_MODLOAD_ROUNDS:-12}
 T=$CFS/targets/local/mt
 A=iqn.2026-11.org.scstu:mod-a
 B=iqn.2026-11.org.scstu:mod-b

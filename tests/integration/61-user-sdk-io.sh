@@ -21,7 +21,7 @@ trap 'umount $MNT 2>/dev/null; user_stop_all; cfs_teardown' EXIT
 fio_verify() {
 	local dev=$1 tag=$2
 	local common=(--filename="$dev" --ioengine=libaio --direct=1 --iodepth=32
-		--numjobs=4 --size=24M --offset_increment=24M --bsrange=4k-128k
+		--numjobs=4 --size=16M --offset_increment=16M --bsrange=4k-128k
 		--rw=randwrite --verify=crc32c --verify_fatal=1 --randrepeat=1
 		--group_reporting)
 	echo 3 >/proc/sys/vm/drop_caches
