@@ -31,11 +31,11 @@ dev4k=$(sd_of_lun "$h" 1) || die "no sd"
 echo none >"/sys/block/$(basename "$dev")/queue/scheduler" 2>/dev/null
 
 common=(--filename="$dev" --ioengine=libaio --direct=1 --iodepth=32
-	--numjobs=4 --size=64M --offset_increment=64M --bs=4k
+	--numjobs=4 --size=40M --offset_increment=64M --bs=4k
 	--rw=randwrite --verify=crc32c --verify_fatal=1 --randrepeat=1
 	--group_reporting)
 
-echo "== fio: 4 jobs x 64 MiB random writes, QD 32, verify crc32c"
+echo "== fio: 4 jobs x 40 MiB random writes, QD 32, verify crc32c"
 run fio --name=write "${common[@]}" --do_verify=1 --output=/tmp/fio-w.log
 cat /tmp/fio-w.log
 check_fio /tmp/fio-w.log
@@ -51,7 +51,7 @@ ok "every block read back and verified"
 
 echo "== fio: mixed sizes on 4096-byte blocks"
 run fio --name=mixed --filename="$dev4k" --ioengine=libaio --direct=1 \
-	--iodepth=32 --numjobs=2 --size=48M --offset_increment=64M \
+	--iodepth=32 --numjobs=2 --size=32M --offset_increment=64M \
 	--bsrange=4k-256k --rw=randwrite --verify=crc32c --verify_fatal=1 \
 	--do_verify=1 --group_reporting --output=/tmp/fio-m.log
 cat /tmp/fio-m.log
