@@ -378,15 +378,32 @@ fail:
 	return NULL;
 }
 
-/* after a commit: give back the space of what was cut off */
-static void cart_trim_files(struct cart *c, unsigned int i)
+/* Cut fd to len if it is longer: true if it was cut. */
+static bool cart_trim_fd(struct cart *c, unsigned int i, int fd, off_t len)
+{
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) || st.st_size <= len)
+		return false;
+	if (!ftruncate(fd, len))
+		return true;
+	scstu_log(SCSTU_LOG_WARN, "%s/p%u: trim: %s", c->path, i,
+		  strerror(errno));
+	return false;
+}
+
+/*
+ * After a commit: give back the file space beyond partition i's EOD.
+ * Only files that are longer are cut (and so synced by the next commit).
+ */
+void cart_trim_files(struct cart *c, unsigned int i)
 {
 	struct cart_part *p = &c->p[i];
 
-	if (p->ifd >= 0 &&
-	    !ftruncate(p->ifd, CART_IDX_HDR + (off_t)p->nr * CART_REC_LEN))
+	if (cart_trim_fd(c, i, p->ifd,
+			 CART_IDX_HDR + (off_t)p->nr * CART_REC_LEN))
 		p->idirty = true;
-	if (p->dfd >= 0 && !ftruncate(p->dfd, (off_t)p->data_end))
+	if (cart_trim_fd(c, i, p->dfd, (off_t)p->data_end))
 		p->ddirty = true;
 }
 

@@ -10,7 +10,8 @@
  *                 commit (sync), truncation, format
  *   cart_io.c     the medium ops: read, write, filemarks, positions
  *   cart_mam.c    the MAM blob
- *   cart_codec.c  CRC32C, lz4/zstd, AES-256-GCM
+ *   cart_crc.c    CRC32C (the fastest routine on this CPU)
+ *   cart_codec.c  lz4/zstd, AES-256-GCM
  */
 #ifndef SCSTU_VTL_CART_PRIV_H
 #define SCSTU_VTL_CART_PRIV_H
@@ -168,6 +169,8 @@ void cart_hdr_media(const struct cart_hdr *h, struct scstu_tape_media *m);
 /* cart.c */
 int cart_commit(struct cart *c);
 int cart_truncate(struct cart *c, unsigned int part, uint64_t obj);
+/* after a commit: cut partition i's files that extend beyond its EOD */
+void cart_trim_files(struct cart *c, unsigned int i);
 int cart_rec_push(struct cart *c, unsigned int part,
 		  const struct cart_rec *r);
 int cart_flush_index(struct cart *c, unsigned int part);
@@ -187,11 +190,13 @@ char *cart_strdup_printf(const char *fmt, ...)
 int cart_mam_read(void *m, void *buf, size_t max);
 int cart_mam_write(void *m, const void *buf, size_t len);
 
-/* cart_codec.c */
+/* cart_crc.c */
 uint32_t cart_crc32c(const void *buf, size_t len);
 uint32_t cart_crc32c_more(uint32_t crc, const void *buf, size_t len);
 /* 0 ISA-L instructions, 1 ISA-L table, 2 slice-by-8 (unit tests) */
 uint32_t cart_crc32c_with(int which, const void *buf, size_t len);
+
+/* cart_codec.c */
 int cart_scratch(uint8_t **buf, size_t *cur, size_t need);
 /* compress len bytes of src into c->pbuf: size, or 0 if not smaller */
 size_t cart_compress(struct cart *c, const void *src, uint32_t len);

@@ -278,14 +278,7 @@ int cart_load_parts(struct cart *c, char **msg)
 			c->path, strerror(-r));
 		return r;
 	}
-	for (i = 0; i < c->h.nr_parts; i++) {
-		struct cart_part *p = &c->p[i];
-
-		if (ftruncate(p->ifd, CART_IDX_HDR +
-			      (off_t)p->nr * CART_REC_LEN) ||
-		    ftruncate(p->dfd, (off_t)p->data_end))
-			scstu_log(SCSTU_LOG_WARN, "%s/p%u: trim: %s", c->path,
-				  i, strerror(errno));
-	}
+	for (i = 0; i < c->h.nr_parts; i++)
+		cart_trim_files(c, i);
 	return 0;
 }
